@@ -1,0 +1,1 @@
+"""SQLAlchemy only: the models, the engine and session factories, the migrations."""

@@ -1,0 +1,320 @@
+"""The tables of Carnet, as SQLAlchemy 2.0 typed models.
+
+Every organisation kind lives in one `organization` table (a `kind` column tells them apart) so
+that a contact link, an extranet user or a collaborator points to "an organisation" with one
+foreign key. Columns ending in `_key` hold sort keys folded in Python (case and accents aside)
+so that both engines order rows the same way, byte-wise.
+"""
+
+import enum
+from datetime import date, datetime
+from typing import Annotated
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Text limits of DOMAIN.md rule 17; the schema checks them before the database sees a value.
+PERSON_NAME_MAX = 100
+NOTES_MAX = 10_000
+TEXT_MAX = 200
+
+# A portable big-integer primary key: SQLite only aliases ROWID for "INTEGER PRIMARY KEY".
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+pk = Annotated[int, mapped_column(BigId, primary_key=True, autoincrement=True)]
+short_text = Annotated[str, mapped_column(String(TEXT_MAX))]
+optional_text = Annotated[str | None, mapped_column(String(TEXT_MAX))]
+sort_key = Annotated[str, mapped_column(String(TEXT_MAX * 2), default="")]
+timestamp = Annotated[datetime, mapped_column(DateTime(timezone=True))]
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    """Enums are stored by name in a VARCHAR, so adding a member needs no type migration."""
+    return Enum(cls, native_enum=False, create_constraint=False, length=20)
+
+
+class OrganizationKind(enum.Enum):
+    CLIENT = "CLIENT"
+    SUPPLIER = "SUPPLIER"
+    THIRD_PARTY = "THIRD_PARTY"
+
+
+class ClientStatus(enum.Enum):
+    PROSPECT = "PROSPECT"
+    CLIENT = "CLIENT"
+
+
+class Civility(enum.Enum):
+    MR = "MR"
+    MRS = "MRS"
+    DR = "DR"
+    PR = "PR"
+    ME = "ME"
+
+
+class ContactStatus(enum.Enum):
+    ACTIVE = "ACTIVE"
+    DISAPPEARED = "DISAPPEARED"
+
+
+class ParticipationStatus(enum.Enum):
+    INVITED = "INVITED"
+    REGISTERED = "REGISTERED"
+    ATTENDED = "ATTENDED"
+    DECLINED = "DECLINED"
+    ABSENT = "ABSENT"
+
+
+class Organization(Base):
+    __tablename__ = "organization"
+    __table_args__ = (UniqueConstraint("kind", "code"),)
+
+    id: Mapped[pk]
+    kind: Mapped[OrganizationKind] = mapped_column(_enum(OrganizationKind))
+    code: Mapped[short_text]
+    name: Mapped[short_text]
+    name_key: Mapped[sort_key] = mapped_column(index=True)
+    # Only clients have a status; NULL for suppliers and third parties.
+    status: Mapped[ClientStatus | None] = mapped_column(_enum(ClientStatus))
+
+    sites: Mapped[list["Site"]] = relationship(back_populates="client", lazy="raise")
+
+
+class Site(Base):
+    __tablename__ = "site"
+
+    id: Mapped[pk]
+    client_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    code: Mapped[short_text] = mapped_column(unique=True)
+    name: Mapped[short_text]
+    name_key: Mapped[sort_key]
+    city: Mapped[optional_text]
+
+    client: Mapped[Organization] = relationship(back_populates="sites", lazy="raise")
+
+
+class Affair(Base):
+    __tablename__ = "affair"
+
+    id: Mapped[pk]
+    client_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    code: Mapped[short_text] = mapped_column(unique=True)
+    name: Mapped[short_text]
+    name_key: Mapped[sort_key]
+
+
+class InterlocutorType(Base):
+    __tablename__ = "interlocutor_type"
+
+    code: Mapped[str] = mapped_column(String(TEXT_MAX), primary_key=True)
+    label: Mapped[short_text]
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Target(Base):
+    __tablename__ = "target"
+
+    id: Mapped[pk]
+    name: Mapped[short_text]
+    name_key: Mapped[sort_key] = mapped_column(index=True)
+    description: Mapped[str | None] = mapped_column(String(NOTES_MAX))
+
+
+class Event(Base):
+    __tablename__ = "event"
+
+    id: Mapped[pk]
+    name: Mapped[short_text]
+    name_key: Mapped[sort_key] = mapped_column(index=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    location: Mapped[optional_text]
+
+
+class Contact(Base):
+    __tablename__ = "contact"
+    __table_args__ = (
+        Index("ix_contact_name_order", "last_name_key", "first_name_key", "id"),
+        Index("ix_contact_created_order", "created_at", "id"),
+        Index("ix_contact_updated_order", "updated_at", "id"),
+        Index("ix_contact_follow_up_order", "last_follow_up_on", "id"),
+    )
+
+    id: Mapped[pk]
+    civility: Mapped[Civility | None] = mapped_column(_enum(Civility))
+    last_name: Mapped[str] = mapped_column(String(PERSON_NAME_MAX))
+    first_name: Mapped[str | None] = mapped_column(String(PERSON_NAME_MAX))
+    last_name_key: Mapped[sort_key]
+    first_name_key: Mapped[sort_key]
+    email: Mapped[optional_text]
+    phone: Mapped[str | None] = mapped_column(String(32))
+    mobile: Mapped[str | None] = mapped_column(String(32))
+    notes: Mapped[str | None] = mapped_column(Text)
+    hidden_from_crm: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_follow_up_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[ContactStatus] = mapped_column(_enum(ContactStatus), default=ContactStatus.ACTIVE)
+    disappeared_on: Mapped[date | None] = mapped_column(Date)
+    disappearance_reason: Mapped[optional_text]
+    # An explicit LinkedIn profile; NULL means the generated people-search link (rule 8).
+    linkedin_url: Mapped[optional_text]
+    # Folded words of the names, e-mails, functions and organisation names, for search.
+    search_tokens: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[timestamp]
+    updated_at: Mapped[timestamp]
+
+    links: Mapped[list["ContactLink"]] = relationship(
+        back_populates="contact", lazy="raise", order_by="ContactLink.id", cascade="all, delete-orphan"
+    )
+
+
+class ContactLink(Base):
+    """The contact at one organisation: what is true of the person there."""
+
+    __tablename__ = "contact_link"
+    __table_args__ = (
+        UniqueConstraint("contact_id", "organization_id"),
+        # At most one primary link per contact, enforced by the database itself.
+        Index(
+            "uq_contact_link_primary",
+            "contact_id",
+            unique=True,
+            sqlite_where=text("is_primary"),
+            postgresql_where=text("is_primary"),
+        ),
+    )
+
+    id: Mapped[pk]
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), index=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
+    function: Mapped[optional_text]
+    department: Mapped[optional_text]
+    email: Mapped[optional_text]
+    phone: Mapped[str | None] = mapped_column(String(32))
+    mobile: Mapped[str | None] = mapped_column(String(32))
+    fax: Mapped[str | None] = mapped_column(String(32))
+    extension: Mapped[optional_text]
+    left_on: Mapped[date | None] = mapped_column(Date)
+    receives_invoices: Mapped[bool] = mapped_column(Boolean, default=False)
+    receives_invoices_all_sites: Mapped[bool] = mapped_column(Boolean, default=False)
+    receives_reminders: Mapped[bool] = mapped_column(Boolean, default=False)
+    receives_reminders_all_sites: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[timestamp]
+
+    contact: Mapped[Contact] = relationship(back_populates="links", lazy="raise")
+
+
+class ContactLinkSite(Base):
+    __tablename__ = "contact_link_site"
+
+    link_id: Mapped[int] = mapped_column(ForeignKey("contact_link.id", ondelete="CASCADE"), primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id"), primary_key=True, index=True)
+
+
+class ContactLinkInterlocutorType(Base):
+    __tablename__ = "contact_link_interlocutor_type"
+
+    link_id: Mapped[int] = mapped_column(ForeignKey("contact_link.id", ondelete="CASCADE"), primary_key=True)
+    type_code: Mapped[str] = mapped_column(ForeignKey("interlocutor_type.code"), primary_key=True, index=True)
+
+
+class ContactAffair(Base):
+    __tablename__ = "contact_affair"
+
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True)
+    affair_id: Mapped[int] = mapped_column(ForeignKey("affair.id"), primary_key=True, index=True)
+
+
+class TargetMember(Base):
+    __tablename__ = "target_member"
+
+    target_id: Mapped[int] = mapped_column(ForeignKey("target.id"), primary_key=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class EventParticipation(Base):
+    __tablename__ = "event_participation"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id"), primary_key=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    status: Mapped[ParticipationStatus] = mapped_column(_enum(ParticipationStatus))
+
+
+class ExtranetUser(Base):
+    __tablename__ = "extranet_user"
+
+    id: Mapped[pk]
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), unique=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    login: Mapped[short_text]
+    # The login folded to lower case: logins are unique regardless of case (rule 15).
+    login_key: Mapped[short_text] = mapped_column(unique=True)
+    email: Mapped[short_text]
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[timestamp]
+
+
+class ExternalCollaborator(Base):
+    __tablename__ = "external_collaborator"
+
+    id: Mapped[pk]
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), unique=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    code: Mapped[short_text] = mapped_column(unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[timestamp]
+
+
+class ContactChange(Base):
+    """One entry of a contact's history: one mutation's effect on one contact."""
+
+    __tablename__ = "contact_change"
+    __table_args__ = (Index("ix_contact_change_contact_newest", "contact_id", "id"),)
+
+    id: Mapped[pk]
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"))
+    at: Mapped[timestamp]
+    actor: Mapped[short_text]
+    operation: Mapped[str] = mapped_column(String(64))
+
+
+class FieldChange(Base):
+    __tablename__ = "field_change"
+
+    id: Mapped[pk]
+    change_id: Mapped[int] = mapped_column(ForeignKey("contact_change.id", ondelete="CASCADE"), index=True)
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"))
+    field: Mapped[str] = mapped_column(String(64))
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)

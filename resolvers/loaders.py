@@ -1,0 +1,55 @@
+"""Per-request DataLoaders: one `SELECT … WHERE key IN (…)` per relation per request.
+
+A batch function takes a session, the viewer and the keys, and returns one value per key, in
+the keys' order. Each batch opens its own short session: sibling fields load concurrently.
+"""
+
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.dataloader import DataLoader
+
+from db.engine import Database
+from resolvers.access import Viewer
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+BatchFunction = Callable[[AsyncSession, Viewer, Sequence[K]], Awaitable[Sequence[V]]]
+
+
+class Loaders:
+    """The DataLoaders of one request, made on first use, one per batch function."""
+
+    def __init__(self, db: Database, viewer: Viewer) -> None:
+        self._db = db
+        self._viewer = viewer
+        self._made: dict[Callable[..., Any], DataLoader[Any, Any]] = {}
+
+    def of(self, batch: BatchFunction[K, V]) -> DataLoader[K, V]:
+        loader = self._made.get(batch)
+        if loader is None:
+            loader = DataLoader(load_fn=self._bound(batch))
+            self._made[batch] = loader
+        return loader
+
+    def _bound(self, batch: BatchFunction[K, V]) -> Callable[[Sequence[K]], Awaitable[Sequence[V]]]:
+        async def load(keys: Sequence[K]) -> Sequence[V]:
+            async with self._db.read() as session:
+                return await batch(session, self._viewer, keys)
+
+        return load
+
+
+def in_key_order(keys: Sequence[K], rows_by_key: dict[K, V], missing: V) -> list[V]:
+    """The values of `rows_by_key` in the order of `keys`, `missing` where there is none."""
+    return [rows_by_key.get(key, missing) for key in keys]
+
+
+def grouped(keys: Sequence[K], pairs: Sequence[tuple[K, V]]) -> list[list[V]]:
+    """Values grouped by key, in the keys' order: for one-to-many relations."""
+    groups: dict[K, list[V]] = {key: [] for key in keys}
+    for key, value in pairs:
+        groups[key].append(value)
+    return [groups[key] for key in keys]

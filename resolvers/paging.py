@@ -1,0 +1,164 @@
+"""Keyset pagination: pages that stay stable while rows are added, forward and backward, no OFFSET."""
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Row, Select, and_, false, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 100
+
+
+class BadPageRequest(ValueError):
+    """`first`/`last` out of range, both given, or a cursor that is not one of ours."""
+
+
+@dataclass(frozen=True)
+class SortColumn:
+    """One column of an ordering. Nulls always come last, whatever the direction."""
+
+    column: ColumnElement[Any]
+    descending: bool = False
+    nullable: bool = False
+
+    def ordering(self, reverse: bool) -> ColumnElement[Any]:
+        descending = self.descending != reverse
+        ordered = self.column.desc() if descending else self.column.asc()
+        if self.nullable:
+            ordered = ordered.nulls_first() if reverse else ordered.nulls_last()
+        return ordered
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    first: int | None = None
+    after: str | None = None
+    last: int | None = None
+    before: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("first", "last"):
+            size = getattr(self, name)
+            if size is not None and not 1 <= size <= MAX_PAGE_SIZE:
+                raise BadPageRequest(f"`{name}` must be between 1 and {MAX_PAGE_SIZE} ({size} given).")
+        if self.first is not None and self.last is not None:
+            raise BadPageRequest("Give `first` or `last`, not both.")
+
+    @property
+    def backward(self) -> bool:
+        return self.last is not None or (self.before is not None and self.first is None)
+
+    @property
+    def size(self) -> int:
+        return self.last or self.first or DEFAULT_PAGE_SIZE
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Row[Any]]
+    cursors: list[str]
+    has_next: bool
+    has_previous: bool
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    plain = [value.isoformat() if isinstance(value, date | datetime) else value for value in values]
+    return base64.urlsafe_b64encode(json.dumps(plain, separators=(",", ":")).encode()).decode()
+
+
+def decode_cursor(cursor: str, columns: Sequence[SortColumn]) -> list[Any]:
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, binascii.Error) as error:
+        raise BadPageRequest("That cursor is not valid here.") from error
+    if not isinstance(values, list) or len(values) != len(columns):
+        raise BadPageRequest("That cursor is not valid here.")
+    try:
+        return [_typed(value, sort.column) for value, sort in zip(values, columns, strict=True)]
+    except (TypeError, ValueError) as error:
+        raise BadPageRequest("That cursor is not valid here.") from error
+
+
+def _typed(value: Any, column: ColumnElement[Any]) -> Any:
+    if value is None:
+        return None
+    kind = column.type.python_type
+    if kind is datetime:
+        return datetime.fromisoformat(value)
+    if kind is date:
+        return date.fromisoformat(value)
+    if not isinstance(value, kind):
+        raise TypeError(f"{value!r} is not a {kind.__name__}")
+    return value
+
+
+def _after(columns: Sequence[SortColumn], values: Sequence[Any]) -> ColumnElement[bool]:
+    """Rows strictly after `values` in the ordering of `columns` (nulls last)."""
+    terms = []
+    for index, sort in enumerate(columns):
+        prefix = [_equal(c.column, v) for c, v in zip(columns[:index], values[:index], strict=True)]
+        terms.append(and_(*prefix, _beyond(sort, values[index])))
+    return or_(*terms)
+
+
+def _before(columns: Sequence[SortColumn], values: Sequence[Any]) -> ColumnElement[bool]:
+    terms = []
+    for index, sort in enumerate(columns):
+        prefix = [_equal(c.column, v) for c, v in zip(columns[:index], values[:index], strict=True)]
+        terms.append(and_(*prefix, _short_of(sort, values[index])))
+    return or_(*terms)
+
+
+def _equal(column: ColumnElement[Any], value: Any) -> ColumnElement[bool]:
+    return column.is_(None) if value is None else column == value
+
+
+def _beyond(sort: SortColumn, value: Any) -> ColumnElement[bool]:
+    if value is None:
+        return false()  # nothing sorts after a null, nulls being last
+    beyond: ColumnElement[bool] = sort.column < value if sort.descending else sort.column > value
+    return or_(beyond, sort.column.is_(None)) if sort.nullable else beyond
+
+
+def _short_of(sort: SortColumn, value: Any) -> ColumnElement[bool]:
+    if value is None:
+        return sort.column.is_not(None)
+    short: ColumnElement[bool] = sort.column > value if sort.descending else sort.column < value
+    return short
+
+
+async def fetch_page(
+    session: AsyncSession, query: Select[Any], columns: Sequence[SortColumn], request: PageRequest
+) -> Page:
+    """One page of `query` in the order of `columns` (which must end with a unique column)."""
+    keyed = query.add_columns(*(sort.column.label(f"_key{i}") for i, sort in enumerate(columns)))
+    if request.after is not None:
+        keyed = keyed.where(_after(columns, decode_cursor(request.after, columns)))
+    if request.before is not None:
+        keyed = keyed.where(_before(columns, decode_cursor(request.before, columns)))
+    keyed = keyed.order_by(*(sort.ordering(request.backward) for sort in columns))
+    rows = list((await session.execute(keyed.limit(request.size + 1))).all())
+    more = len(rows) > request.size
+    rows = rows[: request.size]
+    if request.backward:
+        rows.reverse()
+    width = len(rows[0]) - len(columns) if rows else 0
+    cursors = [encode_cursor(row[width:]) for row in rows]
+    return Page(
+        rows=rows,
+        cursors=cursors,
+        has_next=more if not request.backward else request.before is not None,
+        has_previous=more if request.backward else request.after is not None,
+    )
+
+
+async def count(session: AsyncSession, query: Select[Any]) -> int:
+    """How many rows `query` matches, whatever the page."""
+    total = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    return int(total or 0)

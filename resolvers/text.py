@@ -1,0 +1,50 @@
+"""Text as people type it: trimmed, bounded, and folded for sorting and searching."""
+
+import re
+import unicodedata
+
+from resolvers.errors import Invalid, Path
+
+_SPACES = re.compile(r"\s+")
+_WORD = re.compile(r"[0-9a-z]+")
+# Letters NFKD does not decompose, spelled as people search for them.
+_LIGATURES = str.maketrans(
+    {"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l"}
+)
+
+
+def clean(value: str | None, path: Path, max_length: int, *, required: bool = False) -> str | None:
+    """Trim `value` and fold inner runs of spaces; refuse it when too long, or empty if required.
+
+    An empty or blank text means "no value" (None).
+    """
+    if value is None:
+        if required:
+            raise Invalid(path, "A value is required.")
+        return None
+    cleaned = _SPACES.sub(" ", value).strip()
+    if not cleaned:
+        if required:
+            raise Invalid(path, "A value is required.")
+        return None
+    if len(cleaned) > max_length:
+        raise Invalid(path, f"At most {max_length} characters ({len(cleaned)} given).")
+    return cleaned
+
+
+def fold(value: str | None) -> str:
+    """Case and accents aside: the sort key of a text ("Bégué" -> "begue", "Œuvre" -> "oeuvre")."""
+    if not value:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", value.translate(_LIGATURES))
+    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return stripped.casefold()
+
+
+def words(*values: str | None) -> list[str]:
+    """The folded words of some texts, in order, without repeats: what search matches against."""
+    seen: dict[str, None] = {}
+    for value in values:
+        for word in _WORD.findall(fold(value)):
+            seen.setdefault(word, None)
+    return list(seen)

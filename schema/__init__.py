@@ -1,0 +1,1 @@
+"""The GraphQL surface: types, inputs, payloads, permissions, the Query and Mutation roots."""

@@ -1,0 +1,32 @@
+"""What every resolver of one request shares: the session factory, the viewer, today, loaders."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TypeAlias
+
+import strawberry
+
+from db.engine import Database
+from resolvers.access import Viewer
+from resolvers.loaders import Loaders
+
+
+@dataclass
+class Context:
+    """Built fresh for each request. It holds a session *factory*, never a session: sibling
+    fields resolve concurrently and an AsyncSession must not be shared between them."""
+
+    db: Database
+    viewer: Viewer
+    now: datetime
+    today: date
+    max_selection: int
+    request_id: str
+    report_query_stats: bool = False
+    loaders: Loaders = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.db, self.viewer)
+
+
+Info: TypeAlias = strawberry.Info[Context, None]

@@ -1,0 +1,32 @@
+"""Who is asking: `viewer`, and the `node`/`nodes` entry points."""
+
+import strawberry
+
+from resolvers.access import Role as RoleValue
+from schema.context import Info
+from schema.node import Node, resolve_nodes
+
+Role = strawberry.enum(RoleValue, name="Role")
+
+
+@strawberry.type
+class Viewer:
+    subject: str
+    role: Role  # type: ignore[valid-type]
+
+
+@strawberry.type
+class ViewerQueries:
+    @strawberry.field(description="The caller, as its token names it.")
+    def viewer(self, info: Info) -> Viewer:
+        return Viewer(subject=info.context.viewer.subject, role=info.context.viewer.role)
+
+    @strawberry.field(description="Any object by its global id; null when unknown or not visible.")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        return (await resolve_nodes(info.context, [id]))[0]  # type: ignore[no-any-return]
+
+    @strawberry.field(
+        description="Objects by global id, in the order asked; null where unknown or not visible."
+    )
+    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+        return await resolve_nodes(info.context, ids)

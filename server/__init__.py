@@ -1,0 +1,1 @@
+"""The composition root: settings, authentication, the Starlette app and the `carnet` CLI."""

@@ -1,0 +1,191 @@
+"""`create_app(settings)`: the Starlette application that serves Carnet."""
+
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.http.ides import GraphQL_IDE
+
+from db.engine import Database, open_database
+from resolvers.access import Role, Viewer
+from schema.context import Context
+from schema.schema import schema
+from server.auth import BadToken, viewer_from_header
+from server.settings import Settings, SettingsError
+
+MAX_BODY_BYTES = 1024 * 1024
+ANONYMOUS = Viewer(subject="anonymous", role=Role.PORTAL)
+log = logging.getLogger("carnet")
+
+
+def create_app(settings: Settings, *, database: Database | None = None) -> Starlette:
+    """The app for `settings`; `database` lets a caller share an engine it already has."""
+    if not settings.secret:
+        raise SettingsError("CARNET_SECRET is empty: tokens could not be checked.")
+    graphql = CarnetGraphQL(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        db = database or open_database(settings.database_url)
+        app.state.db = db
+        try:
+            yield
+        finally:
+            if database is None:
+                await db.dispose()
+
+    routes = [
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/graphql", Authenticated(graphql, settings.secret), methods=["GET", "POST"]),
+    ]
+    middleware = [Middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)]
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.cors_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["Authorization", "Content-Type"],
+            )
+        )
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+
+
+async def healthz(_request: Request) -> Response:
+    return JSONResponse({"status": "alive"})
+
+
+async def readyz(request: Request) -> Response:
+    db: Database = request.app.state.db
+    try:
+        async with db.read() as session:
+            await session.execute(text("SELECT 1"))
+    except Exception:
+        log.exception("readiness check failed")
+        return JSONResponse({"status": "database unavailable"}, status_code=503)
+    return JSONResponse({"status": "ready"})
+
+
+class CarnetGraphQL(GraphQL[Context, None]):
+    """Strawberry's ASGI view with Carnet's per-request context. GET runs queries, never mutations."""
+
+    def __init__(self, settings: Settings) -> None:
+        ide: GraphQL_IDE | None = "graphiql" if settings.graphiql else None
+        super().__init__(schema, graphql_ide=ide, allow_queries_via_get=True)
+        self.settings = settings
+
+    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+        now = self.settings.clock()
+        return Context(
+            db=request.app.state.db,
+            # Only the IDE page comes here without a viewer, and it runs nothing: least privilege.
+            viewer=request.scope.get("carnet.viewer", ANONYMOUS),
+            now=now,
+            today=now.astimezone(self.settings.timezone).date(),
+            max_selection=self.settings.max_selection,
+            request_id=request.scope["carnet.request_id"],
+            report_query_stats=self.settings.query_stats,
+        )
+
+
+def _wants_ide(scope: Scope) -> bool:
+    """A browser's plain GET of /graphql: the IDE page, which needs no token."""
+    if scope["method"] != "GET" or b"query=" in scope.get("query_string", b""):
+        return False
+    accept = dict(scope["headers"]).get(b"accept", b"")
+    return b"text/html" in accept
+
+
+class Authenticated:
+    """Turns the bearer token into a viewer, or answers 401 and runs nothing."""
+
+    def __init__(self, app: ASGIApp, secret: str) -> None:
+        self.app = app
+        self.secret = secret
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        scope["carnet.request_id"] = uuid.uuid4().hex[:16]
+        if scope["type"] == "http" and not _wants_ide(scope):
+            header = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")
+            try:
+                viewer: Viewer = viewer_from_header(header, self.secret)
+            except BadToken as error:
+                await _unauthorized(str(error))(scope, receive, send)
+                return
+            scope["carnet.viewer"] = viewer
+        await self.app(scope, receive, send)
+
+
+def _unauthorized(message: str) -> Response:
+    body = {"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]}
+    return JSONResponse(body, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+
+
+class BodyLimit:
+    """Refuses a request body over `max_bytes` with 413, whether announced or streamed."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        announced = dict(scope["headers"]).get(b"content-length", b"")
+        if announced.isdigit() and int(announced) > self.max_bytes:
+            await _too_large()(scope, receive, send)
+            return
+        body = await self._read(receive)
+        if body is None:
+            await _too_large()(scope, receive, send)
+            return
+        await self.app(scope, _replay(body), send)
+
+    async def _read(self, receive: Receive) -> bytes | None:
+        """The whole body, or None once it passes the limit (a body sent without a length)."""
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        return b"".join(chunks)
+
+
+def _replay(body: bytes) -> Receive:
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
+
+
+def _too_large() -> Response:
+    body = {"errors": [{"message": f"The request body is over {MAX_BODY_BYTES} bytes."}]}
+    return JSONResponse(body, status_code=413)

@@ -1,0 +1,157 @@
+"""`carnet`: serve, migrate, token, demo-data, export-schema."""
+
+import argparse
+import asyncio
+import logging
+import os
+import secrets
+import sys
+from collections.abc import Sequence
+from datetime import timedelta
+from pathlib import Path
+
+from db.engine import open_database
+from db.migrate import upgrade
+from resolvers.access import Role
+from server.auth import issue_token
+from server.settings import Settings, SettingsError, system_clock
+
+SECRET_FILE = Path("var/secret")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    arguments = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return int(arguments.run(arguments) or 0)
+    except SettingsError as error:
+        print(f"carnet: {error}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="carnet", description="Carnet, the contact module, as a GraphQL API."
+    )
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="apply migrations, then serve /graphql")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--database-url", help="any SQLAlchemy async URL (default: CARNET_DATABASE_URL)")
+    serve.add_argument("--no-migrate", action="store_true", help="do not apply migrations first")
+    serve.set_defaults(run=_serve)
+
+    migrate = commands.add_parser("migrate", help="apply the database migrations")
+    migrate.add_argument("--database-url")
+    migrate.set_defaults(run=_migrate)
+
+    token = commands.add_parser("token", help="print a bearer token")
+    token.add_argument("--role", required=True, choices=[role.value for role in Role])
+    token.add_argument("--subject", required=True)
+    token.add_argument("--ttl-hours", type=float, default=12.0)
+    token.set_defaults(run=_token)
+
+    demo = commands.add_parser("demo-data", help="load a believable French data set")
+    demo.add_argument("--contacts", type=int, default=200)
+    demo.add_argument("--database-url")
+    demo.set_defaults(run=_demo_data)
+
+    export = commands.add_parser("export-schema", help="print the GraphQL SDL")
+    export.set_defaults(run=_export_schema)
+    return parser
+
+
+def _settings(arguments: argparse.Namespace, *, need_secret: bool = False) -> Settings:
+    overrides: dict[str, object] = {}
+    if getattr(arguments, "database_url", None):
+        overrides["database_url"] = arguments.database_url
+    settings = Settings.from_env(overrides=overrides)
+    if need_secret and not settings.secret:
+        raise SettingsError("CARNET_SECRET is not set.")
+    return settings
+
+
+def _serve(arguments: argparse.Namespace) -> int:
+    import uvicorn
+
+    from server.app import create_app
+
+    settings = _settings(arguments)
+    if not settings.secret:
+        settings = _with_local_secret(settings)
+    if not arguments.no_migrate:
+        asyncio.run(_apply_migrations(settings.database_url))
+    uvicorn.run(create_app(settings), host=arguments.host, port=arguments.port, log_level="info")
+    return 0
+
+
+def _with_local_secret(settings: Settings) -> Settings:
+    """No CARNET_SECRET: keep one in ./var/secret (mode 600) and print an ADMIN token to use."""
+    if not SECRET_FILE.exists():
+        SECRET_FILE.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(SECRET_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(48))
+    secret = SECRET_FILE.read_text().strip()
+    token = issue_token(secret, subject="admin", role=Role.ADMIN, now=system_clock(), ttl=timedelta(hours=12))
+    print(f"No CARNET_SECRET set: using the one kept in {SECRET_FILE}.")
+    print("An ADMIN token for GraphiQL (header  Authorization: Bearer <token>):")
+    print(token, flush=True)
+    return Settings(**{**settings.__dict__, "secret": secret})
+
+
+async def _apply_migrations(url: str) -> None:
+    database = open_database(url)
+    try:
+        await upgrade(database.engine)
+    finally:
+        await database.dispose()
+
+
+def _migrate(arguments: argparse.Namespace) -> int:
+    settings = _settings(arguments)
+    asyncio.run(_apply_migrations(settings.database_url))
+    print(f"Migrated {_safe_url(settings.database_url)}.")
+    return 0
+
+
+def _token(arguments: argparse.Namespace) -> int:
+    settings = _settings(arguments)
+    secret = settings.secret or (SECRET_FILE.read_text().strip() if SECRET_FILE.exists() else "")
+    if not secret:
+        raise SettingsError("CARNET_SECRET is not set and there is no ./var/secret yet (run `carnet serve`).")
+    if arguments.ttl_hours <= 0:
+        raise SettingsError("--ttl-hours must be positive.")
+    ttl = timedelta(hours=arguments.ttl_hours)
+    print(
+        f"A {arguments.role} token for {arguments.subject!r}, valid {arguments.ttl_hours:g} h:",
+        file=sys.stderr,
+    )
+    print(
+        issue_token(secret, subject=arguments.subject, role=Role(arguments.role), now=system_clock(), ttl=ttl)
+    )
+    return 0
+
+
+def _demo_data(arguments: argparse.Namespace) -> int:
+    from server.demo import load_demo_data
+
+    settings = _settings(arguments)
+    asyncio.run(_apply_migrations(settings.database_url))
+    asyncio.run(load_demo_data(settings, contacts=arguments.contacts))
+    return 0
+
+
+def _export_schema(_arguments: argparse.Namespace) -> int:
+    from schema.schema import schema
+
+    sys.stdout.write(schema.as_str() + "\n")
+    return 0
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

@@ -1,0 +1,163 @@
+"""The test harness: a real database per backend (SQLite always, PostgreSQL when
+CARNET_TEST_DATABASE_URL names one), wiped between tests; a fixed clock; GraphQL as any role."""
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from strawberry.types import ExecutionResult
+
+from db.engine import Database, open_database
+from db.migrate import upgrade
+from db.models import Base
+from resolvers.access import Role, Viewer
+from schema.context import Context
+from schema.schema import schema
+from server.app import create_app
+from server.auth import issue_token
+from server.settings import Settings
+
+# Saturday 28 November 2026, 10:00 in Paris: "today" for every test unless one sets its own.
+NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+SECRET = "test-secret-" + "x" * 40
+POSTGRES_URL = os.environ.get("CARNET_TEST_DATABASE_URL", "")
+BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
+
+GraphQL = Callable[..., Awaitable[ExecutionResult]]
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+async def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[str]:
+    """A new, migrated database for this run of the suite on one backend."""
+    if request.param == "sqlite":
+        path: Path = tmp_path_factory.mktemp("db") / "carnet.db"
+        url = f"sqlite+aiosqlite:///{path}"
+        await _migrate(url)
+        yield url
+        return
+    admin = make_url(POSTGRES_URL)
+    name = f"carnet_test_{uuid.uuid4().hex[:10]}"
+    connection = await asyncpg.connect(_asyncpg_dsn(admin))
+    await connection.execute(f'CREATE DATABASE "{name}"')
+    url = admin.set(database=name).render_as_string(hide_password=False)
+    try:
+        await _migrate(url)
+        yield url
+    finally:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await connection.close()
+
+
+def _asyncpg_dsn(url: Any) -> str:
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+async def _migrate(url: str) -> None:
+    database = open_database(url)
+    try:
+        await upgrade(database.engine)
+    finally:
+        await database.dispose()
+
+
+@pytest.fixture(scope="session")
+async def shared_database(database_url: str) -> AsyncIterator[Database]:
+    database = open_database(database_url)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+async def db(shared_database: Database) -> AsyncIterator[Database]:
+    """The database, emptied before the test."""
+    await wipe(shared_database)
+    yield shared_database
+
+
+async def wipe(database: Database) -> None:
+    tables = [table.name for table in reversed(Base.metadata.sorted_tables)]
+    async with database.begin() as session:
+        if database.is_sqlite:
+            for table in tables:
+                await session.execute(text(f'DELETE FROM "{table}"'))
+        else:
+            quoted = ", ".join(f'"{table}"' for table in tables)
+            await session.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(secret=SECRET, database_url=database_url, clock=lambda: NOW, query_stats=True)
+
+
+def viewer(role: Role = Role.STAFF, subject: str = "") -> Viewer:
+    return Viewer(subject=subject or role.value.lower(), role=role)
+
+
+def context(
+    db: Database, role: Role = Role.STAFF, *, now: datetime = NOW, max_selection: int = 100_000
+) -> Context:
+    paris = Settings(secret=SECRET).timezone
+    return Context(
+        db=db,
+        viewer=viewer(role),
+        now=now,
+        today=now.astimezone(paris).date(),
+        max_selection=max_selection,
+        request_id="test",
+        report_query_stats=True,
+    )
+
+
+@pytest.fixture
+def graphql(db: Database) -> GraphQL:
+    """Run a GraphQL document through the schema as a role (STAFF by default)."""
+
+    async def run(
+        document: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        role: Role = Role.STAFF,
+        now: datetime = NOW,
+    ) -> ExecutionResult:
+        return await schema.execute(
+            document, variable_values=variables, context_value=context(db, role, now=now)
+        )
+
+    return run
+
+
+def token(role: Role = Role.STAFF, subject: str = "", *, secret: str = SECRET) -> str:
+    from datetime import timedelta
+
+    return issue_token(
+        secret,
+        subject=subject or role.value.lower(),
+        role=role,
+        now=datetime.now(UTC),
+        ttl=timedelta(hours=1),
+    )
+
+
+def bearer(role: Role = Role.STAFF) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token(role)}"}
+
+
+@pytest.fixture
+async def client(settings: Settings, db: Database) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client talking to the Starlette app (its lifespan running)."""
+    app = create_app(settings, database=db)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://carnet.test") as http:
+            yield http
