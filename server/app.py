@@ -51,16 +51,16 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
         Route("/readyz", readyz),
         Route("/graphql", Authenticated(graphql, settings.secret), methods=["GET", "POST"]),
     ]
+    # CORS outermost, so that a browser may read every refusal, 413 included.
     middleware = [Middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)]
     if settings.cors_origins:
-        middleware.append(
-            Middleware(
-                CORSMiddleware,
-                allow_origins=list(settings.cors_origins),
-                allow_methods=["GET", "POST"],
-                allow_headers=["Authorization", "Content-Type"],
-            )
+        cors = Middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
         )
+        middleware.insert(0, cors)
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
 
 

@@ -4,10 +4,16 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/carnet.db"
 DEFAULT_MAX_SELECTION = 100_000
+# RFC 7518 3.2: an HS256 key must be at least as long as the hash (256 bits).
+MIN_SECRET_BYTES = 32
 
 
 def system_clock() -> datetime:
@@ -36,18 +42,62 @@ class Settings:
     ) -> "Settings":
         env = os.environ if environ is None else environ
         values: dict[str, object] = {
-            "secret": env.get("CARNET_SECRET", ""),
-            "database_url": env.get("CARNET_DATABASE_URL") or DEFAULT_DATABASE_URL,
+            "secret": _secret(env.get("CARNET_SECRET", "")),
+            "database_url": _database_url(env.get("CARNET_DATABASE_URL") or DEFAULT_DATABASE_URL),
             "timezone": _zone(env.get("CARNET_TIMEZONE") or "Europe/Paris"),
             "graphiql": _flag(env, "CARNET_GRAPHIQL", default=True),
-            "cors_origins": tuple(
-                o.strip() for o in env.get("CARNET_CORS_ORIGINS", "").split(",") if o.strip()
-            ),
+            "cors_origins": _origins(env.get("CARNET_CORS_ORIGINS", "")),
             "query_stats": _flag(env, "CARNET_QUERY_STATS", default=False),
             "max_selection": _positive(env, "CARNET_MAX_SELECTION", DEFAULT_MAX_SELECTION),
         }
         values.update(overrides or {})
         return cls(**values)  # type: ignore[arg-type]
+
+
+def _secret(raw: str) -> str:
+    """Empty is allowed (`carnet serve` then keeps its own); a short one could be brute-forced."""
+    if raw and len(raw.encode()) < MIN_SECRET_BYTES:
+        raise SettingsError(
+            f"CARNET_SECRET: expected at least {MIN_SECRET_BYTES} bytes, got {len(raw.encode())}."
+        )
+    return raw
+
+
+def _database_url(raw: str) -> str:
+    """Refused here rather than as a traceback at the first connection; the URL is never echoed
+    because it may hold a password."""
+    try:
+        url = make_url(raw)
+        dialect = url.get_dialect()
+    except (ArgumentError, NoSuchModuleError) as error:
+        raise SettingsError("CARNET_DATABASE_URL: not a database URL SQLAlchemy knows.") from error
+    if not dialect.is_async:
+        raise SettingsError(
+            f"CARNET_DATABASE_URL: {url.drivername!r} is not an asyncio driver "
+            "(use sqlite+aiosqlite:// or postgresql+asyncpg://)."
+        )
+    return raw
+
+
+def _origins(raw: str) -> tuple[str, ...]:
+    origins = tuple(origin.strip() for origin in raw.split(",") if origin.strip())
+    for origin in origins:
+        if origin != "*" and not _is_origin(origin):
+            raise SettingsError(
+                f"CARNET_CORS_ORIGINS: {origin!r} is not an origin like https://spa.example.com."
+            )
+    return origins
+
+
+def _is_origin(value: str) -> bool:
+    """Browsers send `scheme://host[:port]` exactly: anything else would silently match nothing."""
+    parts = urlsplit(value)
+    return (
+        parts.scheme in ("http", "https")
+        and bool(parts.hostname)
+        and "@" not in parts.netloc
+        and value == f"{parts.scheme}://{parts.netloc}"
+    )
 
 
 def _zone(name: str) -> ZoneInfo:
