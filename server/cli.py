@@ -14,7 +14,7 @@ from db.engine import open_database
 from db.migrate import upgrade
 from resolvers.access import Role
 from server.auth import issue_token
-from server.settings import Settings, SettingsError, system_clock
+from server.settings import Settings, SettingsError, checked_database_url, system_clock
 
 SECRET_FILE = Path("var/secret")
 
@@ -66,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
 def _settings(arguments: argparse.Namespace, *, need_secret: bool = False) -> Settings:
     overrides: dict[str, object] = {}
     if getattr(arguments, "database_url", None):
-        overrides["database_url"] = arguments.database_url
+        overrides["database_url"] = checked_database_url(arguments.database_url, "--database-url")
     settings = Settings.from_env(overrides=overrides)
     if need_secret and not settings.secret:
         raise SettingsError("CARNET_SECRET is not set.")

@@ -43,7 +43,9 @@ class Settings:
         env = os.environ if environ is None else environ
         values: dict[str, object] = {
             "secret": _secret(env.get("CARNET_SECRET", "")),
-            "database_url": _database_url(env.get("CARNET_DATABASE_URL") or DEFAULT_DATABASE_URL),
+            "database_url": checked_database_url(
+                env.get("CARNET_DATABASE_URL") or DEFAULT_DATABASE_URL, "CARNET_DATABASE_URL"
+            ),
             "timezone": _zone(env.get("CARNET_TIMEZONE") or "Europe/Paris"),
             "graphiql": _flag(env, "CARNET_GRAPHIQL", default=True),
             "cors_origins": _origins(env.get("CARNET_CORS_ORIGINS", "")),
@@ -63,17 +65,19 @@ def _secret(raw: str) -> str:
     return raw
 
 
-def _database_url(raw: str) -> str:
-    """Refused here rather than as a traceback at the first connection; the URL is never echoed
+def checked_database_url(raw: str, name: str) -> str:
+    """`raw` if it is an SQLAlchemy URL with an asyncio driver, else SettingsError naming `name`.
+
+    Refused here rather than as a traceback at the first connection; the URL is never echoed
     because it may hold a password."""
     try:
         url = make_url(raw)
         dialect = url.get_dialect()
     except (ArgumentError, NoSuchModuleError) as error:
-        raise SettingsError("CARNET_DATABASE_URL: not a database URL SQLAlchemy knows.") from error
+        raise SettingsError(f"{name}: not a database URL SQLAlchemy knows.") from error
     if not dialect.is_async:
         raise SettingsError(
-            f"CARNET_DATABASE_URL: {url.drivername!r} is not an asyncio driver "
+            f"{name}: {url.drivername!r} is not an asyncio driver "
             "(use sqlite+aiosqlite:// or postgresql+asyncpg://)."
         )
     return raw
