@@ -10,9 +10,14 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Row, Select, and_, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import QueryableAttribute
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
+
+
+# A column to sort by: a mapped attribute or any SQL expression.
+Sortable = ColumnElement[Any] | QueryableAttribute[Any]
 
 
 class BadPageRequest(ValueError):
@@ -23,7 +28,7 @@ class BadPageRequest(ValueError):
 class SortColumn:
     """One column of an ordering. Nulls always come last, whatever the direction."""
 
-    column: ColumnElement[Any]
+    column: Sortable
     descending: bool = False
     nullable: bool = False
 
@@ -85,7 +90,7 @@ def decode_cursor(cursor: str, columns: Sequence[SortColumn]) -> list[Any]:
         raise BadPageRequest("That cursor is not valid here.") from error
 
 
-def _typed(value: Any, column: ColumnElement[Any]) -> Any:
+def _typed(value: Any, column: Sortable) -> Any:
     if value is None:
         return None
     kind = column.type.python_type
@@ -115,7 +120,7 @@ def _before(columns: Sequence[SortColumn], values: Sequence[Any]) -> ColumnEleme
     return or_(*terms)
 
 
-def _equal(column: ColumnElement[Any], value: Any) -> ColumnElement[bool]:
+def _equal(column: Sortable, value: Any) -> ColumnElement[bool]:
     return column.is_(None) if value is None else column == value
 
 

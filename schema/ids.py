@@ -1,27 +1,9 @@
-"""Relay global ids: standard base64 of `TypeName:primaryKey`, opaque to clients."""
-
-import base64
-import binascii
+"""Global ids in inputs: the primary key behind an id of the expected type, or NOT_FOUND."""
 
 from resolvers.errors import NotFound, Path
+from resolvers.global_ids import from_global_id, to_global_id
 
-MAX_PK = 2**63 - 1
-
-
-def to_global_id(type_name: str, pk: int) -> str:
-    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
-
-
-def from_global_id(value: str) -> tuple[str, int] | None:
-    """(type name, primary key), or None for anything that is not one of our ids."""
-    try:
-        decoded = base64.b64decode(value.encode(), validate=True).decode()
-    except (binascii.Error, UnicodeError, ValueError):
-        return None
-    type_name, _, key = decoded.partition(":")
-    if not type_name or not key.isascii() or not key.isdigit() or not 0 < int(key) <= MAX_PK:
-        return None
-    return type_name, int(key)
+__all__ = ["from_global_id", "optional_pk_of", "pk_of", "to_global_id"]
 
 
 def pk_of(value: str, type_names: str | tuple[str, ...], path: Path) -> int:

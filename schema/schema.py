@@ -3,17 +3,36 @@
 import strawberry
 from strawberry.schema.config import StrawberryConfig
 
+from schema.contacts import Contact, ContactLink, ExternalCollaborator, ExtranetUser
 from schema.guards import EXTENSIONS
+from schema.lists import ContactListQueries
+from schema.organizations import Affair, Client, OrganizationQueries, Site, Supplier, ThirdParty
+from schema.reference import Event, ReferenceQueries, Target
 from schema.viewer import ViewerQueries
 
 
 @strawberry.type
-class Query(ViewerQueries):
+class Query(ViewerQueries, ContactListQueries, OrganizationQueries, ReferenceQueries):
     pass
 
 
+# Every type `node` can return, including those only reachable through the Node interface.
+NODE_TYPES = [
+    Client,
+    Supplier,
+    ThirdParty,
+    Site,
+    Affair,
+    Target,
+    Event,
+    Contact,
+    ExtranetUser,
+    ExternalCollaborator,
+]
+
 schema = strawberry.Schema(
     query=Query,
+    types=[*NODE_TYPES, ContactLink],
     extensions=EXTENSIONS,
     config=StrawberryConfig(auto_camel_case=True),
 )

@@ -1,0 +1,239 @@
+"""Lists of contacts: one filter, one visibility criterion, keyset pages in a human order.
+
+The same `contacts_query` serves the `contacts` query, every nested contact list, event
+participants, and batch selections, so no path can forget the viewer's visibility.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import QueryableAttribute
+
+from db.models import (
+    Contact,
+    ContactAffair,
+    ContactLink,
+    ContactLinkInterlocutorType,
+    ContactLinkSite,
+    ContactStatus,
+    EventParticipation,
+    Organization,
+    OrganizationKind,
+    ParticipationStatus,
+    TargetMember,
+)
+from resolvers.access import Viewer, visible_contact
+from resolvers.paging import Page, PageRequest, SortColumn, count, fetch_page
+from resolvers.text import words
+
+
+class OrderField(Enum):
+    LAST_NAME = "LAST_NAME"
+    FIRST_NAME = "FIRST_NAME"
+    CREATED_AT = "CREATED_AT"
+    UPDATED_AT = "UPDATED_AT"
+    LAST_FOLLOW_UP_ON = "LAST_FOLLOW_UP_ON"
+
+
+@dataclass(frozen=True)
+class ContactOrder:
+    field: OrderField
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class ContactFilter:
+    """What a search matches; every criterion given must hold. Ids are primary keys."""
+
+    search: str | None = None
+    organization_id: int | None = None
+    site_id: int | None = None
+    affair_id: int | None = None
+    target_id: int | None = None
+    event_id: int | None = None
+    interlocutor_type_code: str | None = None
+    status: ContactStatus | None = None
+    visible_in_crm: bool | None = None
+    receives_invoices: bool | None = None
+    receives_reminders: bool | None = None
+    not_followed_up_since: date | None = None
+
+
+_SORT_COLUMNS: dict[OrderField, tuple[QueryableAttribute[Any], bool]] = {
+    OrderField.LAST_NAME: (Contact.last_name_key, False),
+    OrderField.FIRST_NAME: (Contact.first_name_key, False),
+    OrderField.CREATED_AT: (Contact.created_at, False),
+    OrderField.UPDATED_AT: (Contact.updated_at, False),
+    OrderField.LAST_FOLLOW_UP_ON: (Contact.last_follow_up_on, True),
+}
+DEFAULT_ORDER = (ContactOrder(OrderField.LAST_NAME), ContactOrder(OrderField.FIRST_NAME))
+
+
+def sort_columns(order: Sequence[ContactOrder] | None) -> list[SortColumn]:
+    """The keyset columns of an ordering, ending with the id so that every row has its place."""
+    columns = []
+    for item in order or DEFAULT_ORDER:
+        column, nullable = _SORT_COLUMNS[item.field]
+        columns.append(SortColumn(column, descending=item.descending, nullable=nullable))
+    return [*columns, SortColumn(Contact.id)]
+
+
+def _link_where(*criteria: ColumnElement[bool]) -> ColumnElement[bool]:
+    return exists().where(ContactLink.contact_id == Contact.id, *criteria)
+
+
+def _recipient(
+    flags: tuple[QueryableAttribute[bool], QueryableAttribute[bool]], wanted: bool
+) -> ColumnElement[bool]:
+    has_flag = _link_where(or_(*(flag.is_(True) for flag in flags)))
+    return has_flag if wanted else ~has_flag
+
+
+def _search(text: str) -> list[ColumnElement[bool]]:
+    """Each word matches a whole token of the contact's words; the last may be a prefix."""
+    found = words(text)
+    return [
+        Contact.search_tokens.like(f"% {word} %" if index < len(found) - 1 else f"% {word}%")
+        for index, word in enumerate(found)
+    ]
+
+
+def filter_criteria(criteria: ContactFilter) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if criteria.search:
+        where.extend(_search(criteria.search))
+    if criteria.organization_id is not None:
+        where.append(_link_where(ContactLink.organization_id == criteria.organization_id))
+    if criteria.site_id is not None:
+        on_site = exists().where(
+            ContactLinkSite.link_id == ContactLink.id, ContactLinkSite.site_id == criteria.site_id
+        )
+        where.append(_link_where(on_site))
+    if criteria.affair_id is not None:
+        where.append(
+            exists().where(
+                ContactAffair.contact_id == Contact.id, ContactAffair.affair_id == criteria.affair_id
+            )
+        )
+    if criteria.target_id is not None:
+        where.append(
+            exists().where(
+                TargetMember.contact_id == Contact.id, TargetMember.target_id == criteria.target_id
+            )
+        )
+    if criteria.event_id is not None:
+        where.append(
+            exists().where(
+                EventParticipation.contact_id == Contact.id, EventParticipation.event_id == criteria.event_id
+            )
+        )
+    if criteria.interlocutor_type_code is not None:
+        typed = exists().where(
+            ContactLinkInterlocutorType.link_id == ContactLink.id,
+            ContactLinkInterlocutorType.type_code == criteria.interlocutor_type_code,
+        )
+        where.append(_link_where(typed))
+    where.extend(_state_criteria(criteria))
+    return where
+
+
+def _state_criteria(criteria: ContactFilter) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if criteria.status is not None:
+        where.append(Contact.status == criteria.status)
+    if criteria.visible_in_crm is not None:
+        in_crm = and_(Contact.hidden_from_crm.is_(False), Contact.status == ContactStatus.ACTIVE)
+        where.append(in_crm if criteria.visible_in_crm else ~in_crm)
+    if criteria.receives_invoices is not None:
+        flags = (ContactLink.receives_invoices, ContactLink.receives_invoices_all_sites)
+        where.append(_recipient(flags, criteria.receives_invoices))
+    if criteria.receives_reminders is not None:
+        flags = (ContactLink.receives_reminders, ContactLink.receives_reminders_all_sites)
+        where.append(_recipient(flags, criteria.receives_reminders))
+    if criteria.not_followed_up_since is not None:
+        since = criteria.not_followed_up_since
+        where.append(or_(Contact.last_follow_up_on.is_(None), Contact.last_follow_up_on < since))
+    return where
+
+
+def _all_criteria(filters: Sequence[ContactFilter]) -> list[ColumnElement[bool]]:
+    return [criterion for criteria in filters for criterion in filter_criteria(criteria)]
+
+
+def contacts_query(viewer: Viewer, filters: Sequence[ContactFilter] = ()) -> Select[Any]:
+    """The contacts `viewer` may see that match every one of `filters`."""
+    return select(Contact).where(visible_contact(viewer), *_all_criteria(filters))
+
+
+def contact_ids_query(viewer: Viewer, filters: Sequence[ContactFilter] = ()) -> Select[Any]:
+    """The ids of `contacts_query`: what a batch selection by filter reaches."""
+    return select(Contact.id).where(visible_contact(viewer), *_all_criteria(filters))
+
+
+async def list_contacts(
+    session: AsyncSession,
+    viewer: Viewer,
+    *,
+    criteria: Sequence[ContactFilter],
+    order: Sequence[ContactOrder] | None,
+    page: PageRequest,
+) -> Page:
+    return await fetch_page(session, contacts_query(viewer, criteria), sort_columns(order), page)
+
+
+async def count_contacts(session: AsyncSession, viewer: Viewer, *, criteria: Sequence[ContactFilter]) -> int:
+    return await count(session, contacts_query(viewer, criteria))
+
+
+def participants_query(viewer: Viewer, event_id: int, status: ParticipationStatus | None) -> Select[Any]:
+    query = (
+        select(EventParticipation)
+        .join(Contact, Contact.id == EventParticipation.contact_id)
+        .where(EventParticipation.event_id == event_id, visible_contact(viewer))
+    )
+    return query if status is None else query.where(EventParticipation.status == status)
+
+
+async def list_participants(
+    session: AsyncSession,
+    viewer: Viewer,
+    *,
+    event_id: int,
+    status: ParticipationStatus | None,
+    page: PageRequest,
+) -> Page:
+    return await fetch_page(session, participants_query(viewer, event_id, status), sort_columns(None), page)
+
+
+async def count_participants(
+    session: AsyncSession, viewer: Viewer, *, event_id: int, status: ParticipationStatus | None
+) -> int:
+    return await count(session, participants_query(viewer, event_id, status))
+
+
+async def interlocutors(
+    session: AsyncSession, viewer: Viewer, *, client_id: int, type_code: str | None, today: date
+) -> list[ContactLink]:
+    """A client's active links typed `type_code` (any type without it), in the contacts' order."""
+    typed = [ContactLinkInterlocutorType.link_id == ContactLink.id]
+    if type_code is not None:
+        typed.append(ContactLinkInterlocutorType.type_code == type_code)
+    query = (
+        select(ContactLink)
+        .join(Contact, Contact.id == ContactLink.contact_id)
+        .join(Organization, Organization.id == ContactLink.organization_id)
+        .where(
+            ContactLink.organization_id == client_id,
+            Organization.kind == OrganizationKind.CLIENT,
+            or_(ContactLink.left_on.is_(None), ContactLink.left_on > today),
+            exists().where(*typed),
+            visible_contact(viewer),
+        )
+        .order_by(Contact.last_name_key, Contact.first_name_key, Contact.id)
+    )
+    return list(await session.scalars(query))

@@ -1,0 +1,177 @@
+"""Reading contact cards: what a contact shows, and its relations, batched per request.
+
+Every batch that returns contacts, or objects that point to one, goes through
+`visible_contact(viewer)`: the portal never meets a hidden or disappeared contact.
+"""
+
+from collections.abc import Sequence
+from datetime import date
+from urllib.parse import quote
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import (
+    Affair,
+    Civility,
+    Contact,
+    ContactAffair,
+    ContactLink,
+    ContactLinkSite,
+    Event,
+    EventParticipation,
+    ExternalCollaborator,
+    ExtranetUser,
+    Organization,
+    Site,
+    Target,
+    TargetMember,
+)
+from resolvers.access import Viewer, visible_contact
+from resolvers.loaders import grouped, in_key_order
+
+CIVILITY_ABBREVIATIONS = {
+    Civility.MR: "M.",
+    Civility.MRS: "Mme",
+    Civility.DR: "Dr",
+    Civility.PR: "Pr",
+    Civility.ME: "Me",
+}
+LINKEDIN_SEARCH = "https://www.linkedin.com/search/results/people/?keywords="
+
+
+def display_name(civility: Civility | None, first_name: str | None, last_name: str) -> str:
+    """ "Mme Marie DUPONT": civility abbreviation, first name, last name in upper case."""
+    parts = [CIVILITY_ABBREVIATIONS[civility] if civility else None, first_name, last_name.upper()]
+    return " ".join(part for part in parts if part)
+
+
+def linkedin_search_url(first_name: str | None, last_name: str, organization_name: str | None) -> str:
+    """The generated people-search link of rule 8, percent-encoded (a space is %20)."""
+    keywords = " ".join(part for part in (first_name, last_name, organization_name) if part)
+    return LINKEDIN_SEARCH + quote(keywords, safe="")
+
+
+def link_is_active(left_on: date | None, today: date) -> bool:
+    """A link's function ends on its leaving day: active while `leftOn` is null or after today."""
+    return left_on is None or left_on > today
+
+
+async def contacts_by_id(session: AsyncSession, viewer: Viewer, ids: Sequence[int]) -> list[Contact | None]:
+    query = select(Contact).where(Contact.id.in_(ids), visible_contact(viewer))
+    rows = await session.scalars(query)
+    return in_key_order(ids, {row.id: row for row in rows}, None)
+
+
+async def links_by_contact_id(
+    session: AsyncSession, _viewer: Viewer, ids: Sequence[int]
+) -> list[list[ContactLink]]:
+    """A contact's links, primary first, then oldest first."""
+    query = (
+        select(ContactLink)
+        .where(ContactLink.contact_id.in_(ids))
+        .order_by(ContactLink.is_primary.desc(), ContactLink.id)
+    )
+    rows = await session.scalars(query)
+    return grouped(ids, [(row.contact_id, row) for row in rows])
+
+
+async def primary_organization_name_by_contact_id(
+    session: AsyncSession, _viewer: Viewer, ids: Sequence[int]
+) -> list[str | None]:
+    query = (
+        select(ContactLink.contact_id, Organization.name)
+        .join(Organization, Organization.id == ContactLink.organization_id)
+        .where(ContactLink.contact_id.in_(ids), ContactLink.is_primary.is_(True))
+    )
+    rows = (await session.execute(query)).all()
+    return in_key_order(ids, dict(rows), None)
+
+
+async def sites_by_link_id(session: AsyncSession, _viewer: Viewer, ids: Sequence[int]) -> list[list[Site]]:
+    query = (
+        select(ContactLinkSite.link_id, Site)
+        .join(Site, Site.id == ContactLinkSite.site_id)
+        .where(ContactLinkSite.link_id.in_(ids))
+        .order_by(Site.name_key, Site.id)
+    )
+    rows = (await session.execute(query)).all()
+    return grouped(ids, [(link_id, site) for link_id, site in rows])
+
+
+async def affairs_by_contact_id(
+    session: AsyncSession, _viewer: Viewer, ids: Sequence[int]
+) -> list[list[Affair]]:
+    query = (
+        select(ContactAffair.contact_id, Affair)
+        .join(Affair, Affair.id == ContactAffair.affair_id)
+        .where(ContactAffair.contact_id.in_(ids))
+        .order_by(Affair.name_key, Affair.id)
+    )
+    rows = (await session.execute(query)).all()
+    return grouped(ids, [(contact_id, affair) for contact_id, affair in rows])
+
+
+async def targets_by_contact_id(
+    session: AsyncSession, _viewer: Viewer, ids: Sequence[int]
+) -> list[list[Target]]:
+    query = (
+        select(TargetMember.contact_id, Target)
+        .join(Target, Target.id == TargetMember.target_id)
+        .where(TargetMember.contact_id.in_(ids))
+        .order_by(Target.name_key, Target.id)
+    )
+    rows = (await session.execute(query)).all()
+    return grouped(ids, [(contact_id, target) for contact_id, target in rows])
+
+
+async def participations_by_contact_id(
+    session: AsyncSession, _viewer: Viewer, ids: Sequence[int]
+) -> list[list[EventParticipation]]:
+    query = (
+        select(EventParticipation)
+        .join(Event, Event.id == EventParticipation.event_id)
+        .where(EventParticipation.contact_id.in_(ids))
+        .order_by(Event.starts_on.desc(), Event.id)
+    )
+    rows = await session.scalars(query)
+    return grouped(ids, [(row.contact_id, row) for row in rows])
+
+
+async def extranet_user_by_contact_id(
+    session: AsyncSession, _viewer: Viewer, ids: Sequence[int]
+) -> list[ExtranetUser | None]:
+    rows = await session.scalars(select(ExtranetUser).where(ExtranetUser.contact_id.in_(ids)))
+    return in_key_order(ids, {row.contact_id: row for row in rows}, None)
+
+
+async def collaborator_by_contact_id(
+    session: AsyncSession, _viewer: Viewer, ids: Sequence[int]
+) -> list[ExternalCollaborator | None]:
+    rows = await session.scalars(select(ExternalCollaborator).where(ExternalCollaborator.contact_id.in_(ids)))
+    return in_key_order(ids, {row.contact_id: row for row in rows}, None)
+
+
+async def extranet_users_by_id(
+    session: AsyncSession, viewer: Viewer, ids: Sequence[int]
+) -> list[ExtranetUser | None]:
+    """Accounts as nodes: shown only when their contact may be seen."""
+    query = (
+        select(ExtranetUser)
+        .join(Contact, Contact.id == ExtranetUser.contact_id)
+        .where(ExtranetUser.id.in_(ids), visible_contact(viewer))
+    )
+    rows = await session.scalars(query)
+    return in_key_order(ids, {row.id: row for row in rows}, None)
+
+
+async def collaborators_by_id(
+    session: AsyncSession, viewer: Viewer, ids: Sequence[int]
+) -> list[ExternalCollaborator | None]:
+    query = (
+        select(ExternalCollaborator)
+        .join(Contact, Contact.id == ExternalCollaborator.contact_id)
+        .where(ExternalCollaborator.id.in_(ids), visible_contact(viewer))
+    )
+    rows = await session.scalars(query)
+    return in_key_order(ids, {row.id: row for row in rows}, None)

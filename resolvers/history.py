@@ -1,0 +1,117 @@
+"""A contact's history: what changed, when, by whom, through which mutation (DOMAIN.md rule 18).
+
+Values are written as text: ISO dates, `true`/`false`, enum names, sets of ids as global ids
+sorted and comma-joined. A field that belongs to a link carries that link's organisation.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import ContactChange, FieldChange
+from resolvers.access import Viewer
+from resolvers.loaders import grouped
+from resolvers.paging import Page, PageRequest, SortColumn, count, fetch_page
+
+NEWEST_FIRST = [SortColumn(ContactChange.id, descending=True)]
+
+# Where a field lives: (organisation id for a link's field, else None; the field's GraphQL name).
+FieldKey = tuple[int | None, str]
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One changed field of one contact, ready to be recorded or shown (a dry run)."""
+
+    contact_id: int
+    organization_id: int | None
+    field: str
+    before: str | None
+    after: str | None
+
+
+def as_text(value: Any) -> str | None:
+    """A value as history writes it."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def differences(
+    contact_id: int, before: Mapping[FieldKey, str | None], after: Mapping[FieldKey, str | None]
+) -> list[Difference]:
+    """The fields whose text differs, in a stable order: the contact's own fields, then by link."""
+    keys = sorted(set(before) | set(after), key=lambda key: (key[0] is not None, key[0] or 0))
+    return [
+        Difference(
+            contact_id,
+            organization_id,
+            field,
+            before.get((organization_id, field)),
+            after.get((organization_id, field)),
+        )
+        for organization_id, field in keys
+        if before.get((organization_id, field)) != after.get((organization_id, field))
+    ]
+
+
+async def record(
+    session: AsyncSession,
+    *,
+    contact_id: int,
+    at: datetime,
+    actor: str,
+    operation: str,
+    changes: Sequence[Difference],
+) -> None:
+    """Write one history entry for `changes`, in the caller's transaction."""
+    change_id = await session.scalar(
+        insert(ContactChange)
+        .values(contact_id=contact_id, at=at, actor=actor, operation=operation)
+        .returning(ContactChange.id)
+    )
+    await session.execute(
+        insert(FieldChange),
+        [
+            {
+                "change_id": change_id,
+                "organization_id": change.organization_id,
+                "field": change.field,
+                "before": change.before,
+                "after": change.after,
+            }
+            for change in changes
+        ],
+    )
+
+
+def _changes_query(contact_id: int) -> Any:
+    return select(ContactChange).where(ContactChange.contact_id == contact_id)
+
+
+async def list_changes(session: AsyncSession, *, contact_id: int, page: PageRequest) -> Page:
+    return await fetch_page(session, _changes_query(contact_id), NEWEST_FIRST, page)
+
+
+async def count_changes(session: AsyncSession, *, contact_id: int) -> int:
+    return await count(session, _changes_query(contact_id))
+
+
+async def field_changes_by_change_id(
+    session: AsyncSession, _viewer: Viewer, ids: Sequence[int]
+) -> list[list[FieldChange]]:
+    rows = await session.scalars(
+        select(FieldChange).where(FieldChange.change_id.in_(ids)).order_by(FieldChange.id)
+    )
+    return grouped(ids, [(row.change_id, row) for row in rows])

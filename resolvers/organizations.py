@@ -1,0 +1,75 @@
+"""Reading organisations (clients, suppliers, third parties), their sites and affairs."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, literal, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import QueryableAttribute
+
+from db.models import Affair, Organization, OrganizationKind, Site
+from resolvers.access import Viewer
+from resolvers.loaders import grouped, in_key_order
+from resolvers.paging import Page, PageRequest, SortColumn, count, fetch_page
+from resolvers.text import words
+
+ORGANIZATION_ORDER = [SortColumn(Organization.name_key), SortColumn(Organization.id)]
+
+
+def word_search(
+    search: str | None, *columns: ColumnElement[str] | QueryableAttribute[str]
+) -> list[ColumnElement[bool]]:
+    """Criteria matching each word of `search` against the start of a word of the folded columns.
+
+    For the small reference lists (organisations, targets, events): a LIKE over keys folded in
+    Python. Contacts, which can be millions, have a real full-text index instead.
+    """
+    haystack: ColumnElement[str] = literal(" ")
+    for column in columns:
+        haystack = haystack + func.coalesce(column, "") + " "
+    return [haystack.like(f"% {word}%") for word in words(search)]
+
+
+def organizations_query(kind: OrganizationKind, search: str | None) -> Select[Any]:
+    criteria = word_search(search, Organization.name_key, func.lower(Organization.code))
+    return select(Organization).where(Organization.kind == kind, *criteria)
+
+
+async def list_organizations(
+    session: AsyncSession, *, kind: OrganizationKind, search: str | None, page: PageRequest
+) -> Page:
+    return await fetch_page(session, organizations_query(kind, search), ORGANIZATION_ORDER, page)
+
+
+async def count_organizations(session: AsyncSession, *, kind: OrganizationKind, search: str | None) -> int:
+    return await count(session, organizations_query(kind, search))
+
+
+async def organizations_by_id(
+    session: AsyncSession, _viewer: Viewer, ids: Sequence[int]
+) -> list[Organization | None]:
+    rows = await session.scalars(select(Organization).where(Organization.id.in_(ids)))
+    return in_key_order(ids, {row.id: row for row in rows}, None)
+
+
+async def sites_by_id(session: AsyncSession, _viewer: Viewer, ids: Sequence[int]) -> list[Site | None]:
+    rows = await session.scalars(select(Site).where(Site.id.in_(ids)))
+    return in_key_order(ids, {row.id: row for row in rows}, None)
+
+
+async def sites_by_client_id(session: AsyncSession, _viewer: Viewer, ids: Sequence[int]) -> list[list[Site]]:
+    rows = await session.scalars(select(Site).where(Site.client_id.in_(ids)).order_by(Site.name_key, Site.id))
+    return grouped(ids, [(row.client_id, row) for row in rows])
+
+
+async def affairs_by_id(session: AsyncSession, _viewer: Viewer, ids: Sequence[int]) -> list[Affair | None]:
+    rows = await session.scalars(select(Affair).where(Affair.id.in_(ids)))
+    return in_key_order(ids, {row.id: row for row in rows}, None)
+
+
+async def affairs_by_client_id(
+    session: AsyncSession, _viewer: Viewer, ids: Sequence[int]
+) -> list[list[Affair]]:
+    query = select(Affair).where(Affair.client_id.in_(ids)).order_by(Affair.name_key, Affair.id)
+    rows = await session.scalars(query)
+    return grouped(ids, [(row.client_id, row) for row in rows])

@@ -1,0 +1,70 @@
+"""Reading the reference lists: targets, events and interlocutor types."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import ContactLinkInterlocutorType, Event, InterlocutorType, Target
+from resolvers.access import Viewer
+from resolvers.loaders import grouped, in_key_order
+from resolvers.organizations import word_search
+from resolvers.paging import Page, PageRequest, SortColumn, count, fetch_page
+
+TARGET_ORDER = [SortColumn(Target.name_key), SortColumn(Target.id)]
+EVENT_ORDER = [SortColumn(Event.name_key), SortColumn(Event.id)]
+
+
+def targets_query(search: str | None) -> Select[Any]:
+    return select(Target).where(*word_search(search, Target.name_key))
+
+
+def events_query(search: str | None) -> Select[Any]:
+    return select(Event).where(*word_search(search, Event.name_key))
+
+
+async def list_targets(session: AsyncSession, *, search: str | None, page: PageRequest) -> Page:
+    return await fetch_page(session, targets_query(search), TARGET_ORDER, page)
+
+
+async def count_targets(session: AsyncSession, *, search: str | None) -> int:
+    return await count(session, targets_query(search))
+
+
+async def list_events(session: AsyncSession, *, search: str | None, page: PageRequest) -> Page:
+    return await fetch_page(session, events_query(search), EVENT_ORDER, page)
+
+
+async def count_events(session: AsyncSession, *, search: str | None) -> int:
+    return await count(session, events_query(search))
+
+
+async def list_interlocutor_types(session: AsyncSession, *, include_archived: bool) -> list[InterlocutorType]:
+    query = select(InterlocutorType).order_by(InterlocutorType.label, InterlocutorType.code)
+    if not include_archived:
+        query = query.where(InterlocutorType.archived.is_(False))
+    return list(await session.scalars(query))
+
+
+async def targets_by_id(session: AsyncSession, _viewer: Viewer, ids: Sequence[int]) -> list[Target | None]:
+    rows = await session.scalars(select(Target).where(Target.id.in_(ids)))
+    return in_key_order(ids, {row.id: row for row in rows}, None)
+
+
+async def events_by_id(session: AsyncSession, _viewer: Viewer, ids: Sequence[int]) -> list[Event | None]:
+    rows = await session.scalars(select(Event).where(Event.id.in_(ids)))
+    return in_key_order(ids, {row.id: row for row in rows}, None)
+
+
+async def interlocutor_types_by_link_id(
+    session: AsyncSession, _viewer: Viewer, ids: Sequence[int]
+) -> list[list[InterlocutorType]]:
+    query = (
+        select(ContactLinkInterlocutorType.link_id, InterlocutorType)
+        .join(InterlocutorType, InterlocutorType.code == ContactLinkInterlocutorType.type_code)
+        .where(ContactLinkInterlocutorType.link_id.in_(ids))
+        .order_by(InterlocutorType.label, InterlocutorType.code)
+    )
+    rows = (await session.execute(query)).all()
+    return grouped(ids, [(link_id, kind) for link_id, kind in rows])

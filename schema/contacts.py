@@ -1,0 +1,284 @@
+"""The contact card as GraphQL types: Contact, ContactLink, social profiles, accounts."""
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from enum import Enum
+
+import strawberry
+
+from db import models
+from resolvers import contacts, history, reference
+from schema.context import Context, Info
+from schema.history import ContactChange
+from schema.ids import to_global_id
+from schema.node import Node, node_fetcher
+from schema.organizations import Affair, Organization, Site, load_organization
+from schema.pagination import Connection, connection, counter, page_request, read_page
+from schema.permissions import StaffOnly
+from schema.reference import EventParticipation, InterlocutorType, Target
+
+Civility = strawberry.enum(models.Civility, name="Civility")
+ContactStatus = strawberry.enum(models.ContactStatus, name="ContactStatus")
+
+
+@strawberry.enum
+class SocialNetwork(Enum):
+    LINKEDIN = "LINKEDIN"
+
+
+@strawberry.type
+class SocialProfile:
+    network: SocialNetwork
+    url: str
+    generated: bool = strawberry.field(description="true: a people-search link built from the contact's name")
+
+
+@strawberry.type
+class ContactLink:
+    pk: strawberry.Private[int]
+    contact_pk: strawberry.Private[int]
+    organization_pk: strawberry.Private[int]
+    is_primary: bool
+    function: str | None
+    department: str | None
+    email: str | None
+    phone: str | None
+    mobile: str | None
+    fax: str | None
+    extension: str | None
+    left_on: date | None
+    receives_invoices: bool
+    receives_invoices_all_sites: bool
+    receives_reminders: bool
+    receives_reminders_all_sites: bool
+
+    @classmethod
+    def from_row(cls, row: models.ContactLink) -> "ContactLink":
+        return cls(
+            pk=row.id,
+            contact_pk=row.contact_id,
+            organization_pk=row.organization_id,
+            is_primary=row.is_primary,
+            function=row.function,
+            department=row.department,
+            email=row.email,
+            phone=row.phone,
+            mobile=row.mobile,
+            fax=row.fax,
+            extension=row.extension,
+            left_on=row.left_on,
+            receives_invoices=row.receives_invoices,
+            receives_invoices_all_sites=row.receives_invoices_all_sites,
+            receives_reminders=row.receives_reminders,
+            receives_reminders_all_sites=row.receives_reminders_all_sites,
+        )
+
+    @strawberry.field
+    async def contact(self, info: Info) -> "Contact":
+        return await load_contact(info.context, self.contact_pk)
+
+    @strawberry.field
+    async def organization(self, info: Info) -> Organization:
+        return await load_organization(info.context, self.organization_pk)
+
+    @strawberry.field(description="leftOn is null or after today")
+    def active(self, info: Info) -> bool:
+        return contacts.link_is_active(self.left_on, info.context.today)
+
+    @strawberry.field(description="The client's sites the contact is attached to (client links only).")
+    async def sites(self, info: Info) -> list[Site]:
+        rows = await info.context.loaders.of(contacts.sites_by_link_id).load(self.pk)
+        return [Site.from_row(row) for row in rows]
+
+    @strawberry.field
+    async def interlocutor_types(self, info: Info) -> list[InterlocutorType]:
+        rows = await info.context.loaders.of(reference.interlocutor_types_by_link_id).load(self.pk)
+        return [InterlocutorType.from_row(row) for row in rows]
+
+
+@strawberry.type
+class Contact(Node):
+    pk: strawberry.Private[int]
+    linkedin_url: strawberry.Private[str | None]
+    civility: Civility | None  # type: ignore[valid-type]
+    last_name: str
+    first_name: str | None
+    display_name: str = strawberry.field(description='"Mme Marie DUPONT"')
+    email: str | None = strawberry.field(
+        description="Identity coordinates; a link's own e-mail wins over it."
+    )
+    phone: str | None
+    mobile: str | None
+    notes: str | None
+    hidden_from_crm: bool
+    last_follow_up_on: date | None
+    status: ContactStatus  # type: ignore[valid-type]
+    disappeared_on: date | None
+    disappearance_reason: str | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_row(cls, row: models.Contact) -> "Contact":
+        return cls(
+            id=strawberry.ID(to_global_id("Contact", row.id)),
+            pk=row.id,
+            linkedin_url=row.linkedin_url,
+            civility=row.civility,
+            last_name=row.last_name,
+            first_name=row.first_name,
+            display_name=contacts.display_name(row.civility, row.first_name, row.last_name),
+            email=row.email,
+            phone=row.phone,
+            mobile=row.mobile,
+            notes=row.notes,
+            hidden_from_crm=row.hidden_from_crm,
+            last_follow_up_on=row.last_follow_up_on,
+            status=row.status,
+            disappeared_on=row.disappeared_on,
+            disappearance_reason=row.disappearance_reason,
+            version=row.version,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+        )
+
+    @strawberry.field
+    async def social_profiles(self, info: Info) -> list[SocialProfile]:
+        if self.linkedin_url:
+            return [SocialProfile(network=SocialNetwork.LINKEDIN, url=self.linkedin_url, generated=False)]
+        loader = info.context.loaders.of(contacts.primary_organization_name_by_contact_id)
+        url = contacts.linkedin_search_url(self.first_name, self.last_name, await loader.load(self.pk))
+        return [SocialProfile(network=SocialNetwork.LINKEDIN, url=url, generated=True)]
+
+    @strawberry.field(description="The contact at each organisation, primary first, then oldest first.")
+    async def links(self, info: Info) -> list[ContactLink]:
+        rows = await info.context.loaders.of(contacts.links_by_contact_id).load(self.pk)
+        return [ContactLink.from_row(row) for row in rows]
+
+    @strawberry.field
+    async def primary_link(self, info: Info) -> ContactLink | None:
+        rows = await info.context.loaders.of(contacts.links_by_contact_id).load(self.pk)
+        return next((ContactLink.from_row(row) for row in rows if row.is_primary), None)
+
+    @strawberry.field
+    async def affairs(self, info: Info) -> list[Affair]:
+        rows = await info.context.loaders.of(contacts.affairs_by_contact_id).load(self.pk)
+        return [Affair.from_row(row) for row in rows]
+
+    @strawberry.field
+    async def targets(self, info: Info) -> list[Target]:
+        rows = await info.context.loaders.of(contacts.targets_by_contact_id).load(self.pk)
+        return [Target.from_row(row) for row in rows]
+
+    @strawberry.field(description="The events the contact takes part in, latest first.")
+    async def events(self, info: Info) -> list[EventParticipation]:
+        rows = await info.context.loaders.of(contacts.participations_by_contact_id).load(self.pk)
+        return [EventParticipation.from_row(row) for row in rows]
+
+    @strawberry.field
+    async def extranet_user(self, info: Info) -> "ExtranetUser | None":
+        row = await info.context.loaders.of(contacts.extranet_user_by_contact_id).load(self.pk)
+        return ExtranetUser.from_row(row) if row is not None else None
+
+    @strawberry.field
+    async def external_collaborator(self, info: Info) -> "ExternalCollaborator | None":
+        row = await info.context.loaders.of(contacts.collaborator_by_contact_id).load(self.pk)
+        return ExternalCollaborator.from_row(row) if row is not None else None
+
+    @strawberry.field(
+        permission_classes=[StaffOnly], description="Every change of the contact, newest first."
+    )
+    async def history(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[ContactChange]:
+        ctx, contact_id, page = info.context, self.pk, page_request(first, after)
+        rows = await read_page(ctx, lambda s: history.list_changes(s, contact_id=contact_id, page=page))
+        total = counter(ctx, lambda s: history.count_changes(s, contact_id=contact_id))
+        return connection(rows, [ContactChange.from_row(row[0]) for row in rows.rows], total)  # type: ignore[return-value]
+
+
+@strawberry.type
+class ExtranetUser(Node):
+    pk: strawberry.Private[int]
+    contact_pk: strawberry.Private[int]
+    organization_pk: strawberry.Private[int]
+    login: str
+    email: str
+    active: bool
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, row: models.ExtranetUser) -> "ExtranetUser":
+        return cls(
+            id=strawberry.ID(to_global_id("ExtranetUser", row.id)),
+            pk=row.id,
+            contact_pk=row.contact_id,
+            organization_pk=row.organization_id,
+            login=row.login,
+            email=row.email,
+            active=row.active,
+            created_at=row.created_at,
+        )
+
+    @strawberry.field
+    async def contact(self, info: Info) -> Contact:
+        return await load_contact(info.context, self.contact_pk)
+
+    @strawberry.field
+    async def organization(self, info: Info) -> Organization:
+        return await load_organization(info.context, self.organization_pk)
+
+
+@strawberry.type
+class ExternalCollaborator(Node):
+    pk: strawberry.Private[int]
+    contact_pk: strawberry.Private[int]
+    organization_pk: strawberry.Private[int]
+    code: str
+    active: bool
+
+    @classmethod
+    def from_row(cls, row: models.ExternalCollaborator) -> "ExternalCollaborator":
+        return cls(
+            id=strawberry.ID(to_global_id("ExternalCollaborator", row.id)),
+            pk=row.id,
+            contact_pk=row.contact_id,
+            organization_pk=row.organization_id,
+            code=row.code,
+            active=row.active,
+        )
+
+    @strawberry.field
+    async def contact(self, info: Info) -> Contact:
+        return await load_contact(info.context, self.contact_pk)
+
+    @strawberry.field
+    async def organization(self, info: Info) -> Organization:
+        return await load_organization(info.context, self.organization_pk)
+
+
+async def load_contact(ctx: Context, pk: int) -> Contact:
+    """A contact reached through something that points to it, already checked as visible."""
+    row = await ctx.loaders.of(contacts.contacts_by_id).load(pk)
+    if row is None:
+        raise LookupError(f"contact {pk} is not visible here")
+    return Contact.from_row(row)
+
+
+@node_fetcher("Contact")
+async def _fetch_contacts(ctx: Context, pks: Sequence[int]) -> list[Contact | None]:
+    rows = await ctx.loaders.of(contacts.contacts_by_id).load_many(pks)
+    return [Contact.from_row(row) if row is not None else None for row in rows]
+
+
+@node_fetcher("ExtranetUser")
+async def _fetch_extranet_users(ctx: Context, pks: Sequence[int]) -> list[ExtranetUser | None]:
+    rows = await ctx.loaders.of(contacts.extranet_users_by_id).load_many(pks)
+    return [ExtranetUser.from_row(row) if row is not None else None for row in rows]
+
+
+@node_fetcher("ExternalCollaborator")
+async def _fetch_collaborators(ctx: Context, pks: Sequence[int]) -> list[ExternalCollaborator | None]:
+    rows = await ctx.loaders.of(contacts.collaborators_by_id).load_many(pks)
+    return [ExternalCollaborator.from_row(row) if row is not None else None for row in rows]

@@ -1,0 +1,240 @@
+"""Organisations (clients, suppliers, third parties), sites and affairs, as GraphQL types."""
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+
+from db import models
+from resolvers import contact_lists, organizations
+from resolvers.contact_lists import ContactFilter as ContactScope
+from resolvers.paging import PageRequest
+from schema.context import Context, Info
+from schema.ids import to_global_id
+from schema.node import Node, node_fetcher
+from schema.pagination import Connection, connection, counter, page_request, read_page
+
+if TYPE_CHECKING:
+    from schema.contacts import Contact, ContactLink
+    from schema.lists import ContactFilter
+
+OrganizationKind = strawberry.enum(models.OrganizationKind, name="OrganizationKind")
+ClientStatus = strawberry.enum(models.ClientStatus, name="ClientStatus")
+
+LazyContact = Annotated["Contact", strawberry.lazy("schema.contacts")]
+LazyLink = Annotated["ContactLink", strawberry.lazy("schema.contacts")]
+LazyFilter = Annotated["ContactFilter", strawberry.lazy("schema.lists")]
+
+
+async def scoped_contacts(
+    info: Info, scope: ContactScope, filter: "ContactFilter | None", first: int | None, after: str | None
+) -> Connection["Contact"]:
+    from schema.lists import contact_connection
+
+    return await contact_connection(info, filter=filter, scope=scope, page=page_request(first, after))
+
+
+@strawberry.interface
+class Organization(Node):
+    pk: strawberry.Private[int]
+    kind: OrganizationKind  # type: ignore[valid-type]
+    code: str
+    name: str
+
+    @strawberry.field(description="The contacts linked to this organisation.")
+    async def contacts(
+        self, info: Info, filter: LazyFilter | None = None, first: int | None = None, after: str | None = None
+    ) -> Connection[LazyContact]:
+        return await scoped_contacts(info, ContactScope(organization_id=self.pk), filter, first, after)
+
+
+@strawberry.type
+class Client(Organization):
+    status: ClientStatus  # type: ignore[valid-type]
+
+    @strawberry.field
+    async def sites(self, info: Info) -> list["Site"]:
+        rows = await info.context.loaders.of(organizations.sites_by_client_id).load(self.pk)
+        return [Site.from_row(row) for row in rows]
+
+    @strawberry.field
+    async def affairs(self, info: Info) -> list["Affair"]:
+        rows = await info.context.loaders.of(organizations.affairs_by_client_id).load(self.pk)
+        return [Affair.from_row(row) for row in rows]
+
+    @strawberry.field(
+        description="Active links whose interlocutor types include typeCode (all typed links without it)."
+    )
+    async def interlocutors(self, info: Info, type_code: str | None = None) -> list[LazyLink]:
+        from schema.contacts import ContactLink
+
+        ctx = info.context
+        async with ctx.db.read() as session:
+            rows = await contact_lists.interlocutors(
+                session, ctx.viewer, client_id=self.pk, type_code=type_code, today=ctx.today
+            )
+        return [ContactLink.from_row(row) for row in rows]
+
+
+@strawberry.type
+class Supplier(Organization):
+    pass
+
+
+@strawberry.type
+class ThirdParty(Organization):
+    pass
+
+
+_TYPES: dict[models.OrganizationKind, type[Client] | type[Supplier] | type[ThirdParty]] = {
+    models.OrganizationKind.CLIENT: Client,
+    models.OrganizationKind.SUPPLIER: Supplier,
+    models.OrganizationKind.THIRD_PARTY: ThirdParty,
+}
+
+
+def organization_from_row(row: models.Organization) -> Client | Supplier | ThirdParty:
+    """The GraphQL type of an organisation row, by its kind."""
+    type_ = _TYPES[row.kind]
+    common: dict[str, Any] = {
+        "id": strawberry.ID(to_global_id(type_.__name__, row.id)),
+        "pk": row.id,
+        "kind": row.kind,
+        "code": row.code,
+        "name": row.name,
+    }
+    if type_ is Client:
+        return Client(**common, status=row.status or models.ClientStatus.CLIENT)
+    return type_(**common)
+
+
+@strawberry.type
+class Site(Node):
+    pk: strawberry.Private[int]
+    client_pk: strawberry.Private[int]
+    code: str
+    name: str
+    city: str | None
+
+    @classmethod
+    def from_row(cls, row: models.Site) -> "Site":
+        return cls(
+            id=strawberry.ID(to_global_id("Site", row.id)),
+            pk=row.id,
+            client_pk=row.client_id,
+            code=row.code,
+            name=row.name,
+            city=row.city,
+        )
+
+    @strawberry.field
+    async def client(self, info: Info) -> Client:
+        return await load_client(info.context, self.client_pk)
+
+    @strawberry.field(description="The contacts whose link to the client is attached to this site.")
+    async def contacts(
+        self, info: Info, filter: LazyFilter | None = None, first: int | None = None, after: str | None = None
+    ) -> Connection[LazyContact]:
+        return await scoped_contacts(info, ContactScope(site_id=self.pk), filter, first, after)
+
+
+@strawberry.type
+class Affair(Node):
+    pk: strawberry.Private[int]
+    client_pk: strawberry.Private[int]
+    code: str
+    name: str
+
+    @classmethod
+    def from_row(cls, row: models.Affair) -> "Affair":
+        return cls(
+            id=strawberry.ID(to_global_id("Affair", row.id)),
+            pk=row.id,
+            client_pk=row.client_id,
+            code=row.code,
+            name=row.name,
+        )
+
+    @strawberry.field
+    async def client(self, info: Info) -> Client:
+        return await load_client(info.context, self.client_pk)
+
+    @strawberry.field(description="The contacts attached to this affair.")
+    async def contacts(
+        self, info: Info, filter: LazyFilter | None = None, first: int | None = None, after: str | None = None
+    ) -> Connection[LazyContact]:
+        return await scoped_contacts(info, ContactScope(affair_id=self.pk), filter, first, after)
+
+
+async def load_organization(ctx: Context, pk: int) -> Client | Supplier | ThirdParty:
+    row = await ctx.loaders.of(organizations.organizations_by_id).load(pk)
+    if row is None:  # a foreign key guarantees it; say so loudly if it ever breaks
+        raise LookupError(f"organisation {pk} is missing")
+    return organization_from_row(row)
+
+
+async def load_client(ctx: Context, pk: int) -> Client:
+    client = await load_organization(ctx, pk)
+    if not isinstance(client, Client):
+        raise LookupError(f"organisation {pk} is not a client")
+    return client
+
+
+def _organization_fetcher(kind: models.OrganizationKind) -> Any:
+    async def fetch(ctx: Context, pks: Sequence[int]) -> list[Any]:
+        rows = await ctx.loaders.of(organizations.organizations_by_id).load_many(pks)
+        return [organization_from_row(row) if row is not None and row.kind is kind else None for row in rows]
+
+    return fetch
+
+
+for _kind, _type in _TYPES.items():
+    node_fetcher(_type.__name__)(_organization_fetcher(_kind))
+
+
+@node_fetcher("Site")
+async def _fetch_sites(ctx: Context, pks: Sequence[int]) -> list[Site | None]:
+    rows = await ctx.loaders.of(organizations.sites_by_id).load_many(pks)
+    return [Site.from_row(row) if row is not None else None for row in rows]
+
+
+@node_fetcher("Affair")
+async def _fetch_affairs(ctx: Context, pks: Sequence[int]) -> list[Affair | None]:
+    rows = await ctx.loaders.of(organizations.affairs_by_id).load_many(pks)
+    return [Affair.from_row(row) if row is not None else None for row in rows]
+
+
+async def _organizations(
+    info: Info, kind: models.OrganizationKind, search: str | None, page: PageRequest
+) -> Connection[Any]:
+    ctx = info.context
+    rows = await read_page(
+        ctx, lambda s: organizations.list_organizations(s, kind=kind, search=search, page=page)
+    )
+    total = counter(ctx, lambda s: organizations.count_organizations(s, kind=kind, search=search))
+    return connection(rows, [organization_from_row(row[0]) for row in rows.rows], total)
+
+
+@strawberry.type
+class OrganizationQueries:
+    @strawberry.field(description="Clients and prospects by name; `search` matches words of code and name.")
+    async def clients(
+        self, info: Info, search: str | None = None, first: int | None = None, after: str | None = None
+    ) -> Connection[Client]:
+        return await _organizations(info, models.OrganizationKind.CLIENT, search, page_request(first, after))
+
+    @strawberry.field(description="Suppliers by name; `search` matches words of code and name.")
+    async def suppliers(
+        self, info: Info, search: str | None = None, first: int | None = None, after: str | None = None
+    ) -> Connection[Supplier]:
+        return await _organizations(
+            info, models.OrganizationKind.SUPPLIER, search, page_request(first, after)
+        )
+
+    @strawberry.field(description="Third parties by name; `search` matches words of code and name.")
+    async def third_parties(
+        self, info: Info, search: str | None = None, first: int | None = None, after: str | None = None
+    ) -> Connection[ThirdParty]:
+        return await _organizations(
+            info, models.OrganizationKind.THIRD_PARTY, search, page_request(first, after)
+        )

@@ -1,0 +1,78 @@
+"""Connections: edges with keyset cursors, page info, and a total counted only when asked."""
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from resolvers.paging import BadPageRequest, Page, PageRequest
+from schema.context import Context
+from schema.errors import read_error
+
+T = TypeVar("T")
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@strawberry.type
+class Connection(Generic[T]):
+    edges: list[Edge[T]]
+    page_info: PageInfo
+    counter: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="How many items match, whatever the page.")
+    async def total_count(self) -> int:
+        return await self.counter()
+
+
+def page_request(
+    first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None
+) -> PageRequest:
+    """The page asked for; out-of-range sizes and foreign cursors are GraphQL errors, before any SQL."""
+    try:
+        return PageRequest(first=first, after=after, last=last, before=before)
+    except BadPageRequest as error:
+        raise read_error(str(error)) from error
+
+
+def connection(page: Page, nodes: Sequence[Any], counter: Callable[[], Awaitable[int]]) -> Connection[Any]:
+    edges = [Edge(cursor=cursor, node=node) for cursor, node in zip(page.cursors, nodes, strict=True)]
+    info = PageInfo(
+        has_next_page=page.has_next,
+        has_previous_page=page.has_previous,
+        start_cursor=page.cursors[0] if page.cursors else None,
+        end_cursor=page.cursors[-1] if page.cursors else None,
+    )
+    return Connection(edges=edges, page_info=info, counter=counter)
+
+
+async def read_page(ctx: Context, fetch: Callable[[AsyncSession], Awaitable[Page]]) -> Page:
+    """Run one page read in its own session; a cursor that is not ours is a GraphQL error."""
+    try:
+        async with ctx.db.read() as session:
+            return await fetch(session)
+    except BadPageRequest as error:
+        raise read_error(str(error)) from error
+
+
+def counter(ctx: Context, count: Callable[[AsyncSession], Awaitable[int]]) -> Callable[[], Awaitable[int]]:
+    """`totalCount`, run in its own session and only if the client asks for it."""
+
+    async def total() -> int:
+        async with ctx.db.read() as session:
+            return await count(session)
+
+    return total

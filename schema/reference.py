@@ -1,0 +1,162 @@
+"""Targets, events (with their participants) and interlocutor types, as GraphQL types."""
+
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from db import models
+from resolvers import contact_lists, reference
+from resolvers.contact_lists import ContactFilter as ContactScope
+from schema.context import Context, Info
+from schema.ids import to_global_id
+from schema.node import Node, node_fetcher
+from schema.pagination import Connection, connection, counter, page_request, read_page
+
+if TYPE_CHECKING:
+    from schema.contacts import Contact
+
+ParticipationStatus = strawberry.enum(models.ParticipationStatus, name="ParticipationStatus")
+LazyContact = Annotated["Contact", strawberry.lazy("schema.contacts")]
+
+
+@strawberry.type
+class InterlocutorType:
+    code: str
+    label: str
+    archived: bool
+
+    @classmethod
+    def from_row(cls, row: models.InterlocutorType) -> "InterlocutorType":
+        return cls(code=row.code, label=row.label, archived=row.archived)
+
+
+@strawberry.type
+class Target(Node):
+    pk: strawberry.Private[int]
+    name: str
+    description: str | None
+
+    @classmethod
+    def from_row(cls, row: models.Target) -> "Target":
+        return cls(
+            id=strawberry.ID(to_global_id("Target", row.id)),
+            pk=row.id,
+            name=row.name,
+            description=row.description,
+        )
+
+    @strawberry.field(description="The contacts of this target list.")
+    async def contacts(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[LazyContact]:
+        from schema.lists import contact_connection
+
+        scope = ContactScope(target_id=self.pk)
+        return await contact_connection(info, filter=None, scope=scope, page=page_request(first, after))
+
+
+@strawberry.type
+class Event(Node):
+    pk: strawberry.Private[int]
+    name: str
+    starts_on: date
+    ends_on: date | None
+    location: str | None
+
+    @classmethod
+    def from_row(cls, row: models.Event) -> "Event":
+        return cls(
+            id=strawberry.ID(to_global_id("Event", row.id)),
+            pk=row.id,
+            name=row.name,
+            starts_on=row.starts_on,
+            ends_on=row.ends_on,
+            location=row.location,
+        )
+
+    @strawberry.field(description="Who takes part, in the contacts' order; `status` narrows it.")
+    async def participants(
+        self,
+        info: Info,
+        status: ParticipationStatus | None = None,  # type: ignore[valid-type]
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection["EventParticipation"]:
+        ctx, event_id, page = info.context, self.pk, page_request(first, after)
+        rows = await read_page(
+            ctx,
+            lambda s: contact_lists.list_participants(
+                s, ctx.viewer, event_id=event_id, status=status, page=page
+            ),
+        )
+        total = counter(
+            ctx, lambda s: contact_lists.count_participants(s, ctx.viewer, event_id=event_id, status=status)
+        )
+        return connection(rows, [EventParticipation.from_row(row[0]) for row in rows.rows], total)  # type: ignore[return-value]
+
+
+@strawberry.type
+class EventParticipation:
+    event_pk: strawberry.Private[int]
+    contact_pk: strawberry.Private[int]
+    status: ParticipationStatus  # type: ignore[valid-type]
+
+    @classmethod
+    def from_row(cls, row: models.EventParticipation) -> "EventParticipation":
+        return cls(event_pk=row.event_id, contact_pk=row.contact_id, status=row.status)
+
+    @strawberry.field
+    async def event(self, info: Info) -> Event:
+        row = await info.context.loaders.of(reference.events_by_id).load(self.event_pk)
+        if row is None:
+            raise LookupError(f"event {self.event_pk} is missing")
+        return Event.from_row(row)
+
+    @strawberry.field
+    async def contact(self, info: Info) -> LazyContact:
+        from schema.contacts import load_contact
+
+        return await load_contact(info.context, self.contact_pk)
+
+
+@node_fetcher("Target")
+async def _fetch_targets(ctx: Context, pks: Sequence[int]) -> list[Target | None]:
+    rows = await ctx.loaders.of(reference.targets_by_id).load_many(pks)
+    return [Target.from_row(row) if row is not None else None for row in rows]
+
+
+@node_fetcher("Event")
+async def _fetch_events(ctx: Context, pks: Sequence[int]) -> list[Event | None]:
+    rows = await ctx.loaders.of(reference.events_by_id).load_many(pks)
+    return [Event.from_row(row) if row is not None else None for row in rows]
+
+
+@strawberry.type
+class ReferenceQueries:
+    @strawberry.field(description="Marketing target lists by name; `search` matches words of the name.")
+    async def targets(
+        self, info: Info, search: str | None = None, first: int | None = None, after: str | None = None
+    ) -> Connection[Target]:
+        ctx, page = info.context, page_request(first, after)
+        rows = await read_page(ctx, lambda s: reference.list_targets(s, search=search, page=page))
+        total = counter(ctx, lambda s: reference.count_targets(s, search=search))
+        return connection(rows, [Target.from_row(row[0]) for row in rows.rows], total)  # type: ignore[return-value]
+
+    @strawberry.field(description="Events by name; `search` matches words of the name.")
+    async def events(
+        self, info: Info, search: str | None = None, first: int | None = None, after: str | None = None
+    ) -> Connection[Event]:
+        ctx, page = info.context, page_request(first, after)
+        rows = await read_page(ctx, lambda s: reference.list_events(s, search=search, page=page))
+        total = counter(ctx, lambda s: reference.count_events(s, search=search))
+        return connection(rows, [Event.from_row(row[0]) for row in rows.rows], total)  # type: ignore[return-value]
+
+    @strawberry.field(description="The reference list of interlocutor types, by label.")
+    async def interlocutor_types(
+        self, info: Info, include_archived: bool | None = False
+    ) -> list[InterlocutorType]:
+        async with info.context.db.read() as session:
+            rows = await reference.list_interlocutor_types(session, include_archived=bool(include_archived))
+        return [InterlocutorType.from_row(row) for row in rows]
