@@ -7,8 +7,8 @@ so that both engines order rows the same way, byte-wise.
 """
 
 import enum
-from datetime import date, datetime
-from typing import Annotated
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
 
 from sqlalchemy import (
     BigInteger,
@@ -22,6 +22,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     text,
 )
@@ -40,6 +41,26 @@ PERSON_NAME_MAX = 100
 NOTES_MAX = 10_000
 TEXT_MAX = 200
 
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A moment, stored in UTC and always read back aware (SQLite keeps no offset of its own)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("A naive datetime has no place in Carnet: give it a time zone.")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 # A portable big-integer primary key: SQLite only aliases ROWID for "INTEGER PRIMARY KEY".
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -47,7 +68,7 @@ pk = Annotated[int, mapped_column(BigId, primary_key=True, autoincrement=True)]
 short_text = Annotated[str, mapped_column(String(TEXT_MAX))]
 optional_text = Annotated[str | None, mapped_column(String(TEXT_MAX))]
 sort_key = Annotated[str, mapped_column(String(TEXT_MAX * 2), default="")]
-timestamp = Annotated[datetime, mapped_column(DateTime(timezone=True))]
+timestamp = Annotated[datetime, mapped_column(UtcDateTime())]
 
 
 class Base(DeclarativeBase):

@@ -51,18 +51,18 @@ def as_text(value: Any) -> str | None:
 def differences(
     contact_id: int, before: Mapping[FieldKey, str | None], after: Mapping[FieldKey, str | None]
 ) -> list[Difference]:
-    """The fields whose text differs, in a stable order: the contact's own fields, then by link."""
-    keys = sorted(set(before) | set(after), key=lambda key: (key[0] is not None, key[0] or 0))
+    """The fields whose text differs, in the card's order: its own fields, then each link's."""
+    keys = sorted(dict.fromkeys([*after, *before]), key=lambda key: key[0] is not None)
     return [
         Difference(
             contact_id,
             organization_id,
-            field,
-            before.get((organization_id, field)),
-            after.get((organization_id, field)),
+            name,
+            before.get((organization_id, name)),
+            after.get((organization_id, name)),
         )
-        for organization_id, field in keys
-        if before.get((organization_id, field)) != after.get((organization_id, field))
+        for organization_id, name in keys
+        if before.get((organization_id, name)) != after.get((organization_id, name))
     ]
 
 

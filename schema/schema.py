@@ -3,16 +3,24 @@
 import strawberry
 from strawberry.schema.config import StrawberryConfig
 
+from schema.card import CardMutations
 from schema.contacts import Contact, ContactLink, ExternalCollaborator, ExtranetUser
 from schema.guards import EXTENSIONS
 from schema.lists import ContactListQueries
+from schema.organization_mutations import OrganizationMutations
 from schema.organizations import Affair, Client, OrganizationQueries, Site, Supplier, ThirdParty
 from schema.reference import Event, ReferenceQueries, Target
+from schema.reference_mutations import ReferenceMutations
 from schema.viewer import ViewerQueries
 
 
 @strawberry.type
 class Query(ViewerQueries, ContactListQueries, OrganizationQueries, ReferenceQueries):
+    pass
+
+
+@strawberry.type
+class Mutation(CardMutations, OrganizationMutations, ReferenceMutations):
     pass
 
 
@@ -32,6 +40,7 @@ NODE_TYPES = [
 
 schema = strawberry.Schema(
     query=Query,
+    mutation=Mutation,
     types=[*NODE_TYPES, ContactLink],
     extensions=EXTENSIONS,
     config=StrawberryConfig(auto_camel_case=True),

@@ -164,3 +164,17 @@ async def participate(
     db: Database, person: Contact, in_event: Event, status: ParticipationStatus = ParticipationStatus.INVITED
 ) -> None:
     await _add(db, EventParticipation(contact_id=person.id, event_id=in_event.id, status=status))
+
+
+async def database_state(db: Database) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table: equal before and after means nothing was written."""
+    from sqlalchemy import select
+
+    from db.models import Base
+
+    state = {}
+    async with db.read() as session:
+        for table in Base.metadata.sorted_tables:
+            rows = (await session.execute(select(table))).all()
+            state[table.name] = sorted((tuple(row) for row in rows), key=repr)
+    return state

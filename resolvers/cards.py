@@ -1,0 +1,361 @@
+"""The contact card as one aggregate: loaded locked, changed in memory, saved with its version
+and history (DOMAIN.md rules 16 and 18). Every single-contact mutation goes through `Card`.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+
+from db.models import (
+    Contact,
+    ContactAffair,
+    ContactLink,
+    ContactLinkInterlocutorType,
+    ContactLinkSite,
+    EventParticipation,
+    Organization,
+    ParticipationStatus,
+    TargetMember,
+)
+from resolvers import history
+from resolvers.errors import Conflict, NotFound
+from resolvers.global_ids import id_list_text, to_global_id
+from resolvers.history import FieldKey, as_text
+from resolvers.search import refresh_contact_keys
+
+# The card's own fields: GraphQL name -> column attribute.
+CONTACT_FIELDS = {
+    "civility": "civility",
+    "lastName": "last_name",
+    "firstName": "first_name",
+    "email": "email",
+    "phone": "phone",
+    "mobile": "mobile",
+    "notes": "notes",
+    "hiddenFromCrm": "hidden_from_crm",
+    "lastFollowUpOn": "last_follow_up_on",
+    "status": "status",
+    "disappearedOn": "disappeared_on",
+    "disappearanceReason": "disappearance_reason",
+    "linkedinUrl": "linkedin_url",
+}
+LINK_FIELDS = {
+    "isPrimary": "is_primary",
+    "function": "function",
+    "department": "department",
+    "email": "email",
+    "phone": "phone",
+    "mobile": "mobile",
+    "fax": "fax",
+    "extension": "extension",
+    "leftOn": "left_on",
+    "receivesInvoices": "receives_invoices",
+    "receivesInvoicesAllSites": "receives_invoices_all_sites",
+    "receivesReminders": "receives_reminders",
+    "receivesRemindersAllSites": "receives_reminders_all_sites",
+}
+_EVENT_STATUS = "eventStatus#"
+
+
+@dataclass
+class Link:
+    """A link of the card with the sets that hang off it."""
+
+    row: ContactLink
+    organization: Organization
+    site_ids: set[int] = field(default_factory=set)
+    type_codes: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Card:
+    contact: Contact
+    links: list[Link]
+    affair_ids: set[int]
+    target_ids: set[int]
+    event_statuses: dict[int, ParticipationStatus]
+    seen_version: int
+    original: dict[FieldKey, str | None] = field(default_factory=dict)
+    removed: list[ContactLink] = field(default_factory=list)
+    _saved_sets: dict[str, Any] = field(default_factory=dict)
+
+    def remove(self, link: Link) -> None:
+        """Take a link off the card; it is deleted, with its sites and types, on save."""
+        self.links.remove(link)
+        self.removed.append(link.row)
+
+    def link_to(self, organization_id: int) -> Link | None:
+        return next((link for link in self.links if link.row.organization_id == organization_id), None)
+
+    @property
+    def primary(self) -> Link | None:
+        return next((link for link in self.links if link.row.is_primary), None)
+
+    def snapshot(self) -> dict[FieldKey, str | None]:
+        """What the card shows, as history writes it, keyed by (organisation, field)."""
+        shown: dict[FieldKey, str | None] = {
+            (None, name): as_text(getattr(self.contact, attribute))
+            for name, attribute in CONTACT_FIELDS.items()
+        }
+        shown[(None, "affairIds")] = id_list_text("Affair", self.affair_ids)
+        shown[(None, "targetIds")] = id_list_text("Target", self.target_ids)
+        shown[(None, "eventIds")] = id_list_text("Event", self.event_statuses)
+        for event_id, status in self.event_statuses.items():
+            shown[(None, f"{_EVENT_STATUS}{event_id}")] = f"{to_global_id('Event', event_id)}={status.value}"
+        for link in self.links:
+            shown.update(_link_snapshot(link))
+        return shown
+
+
+def _link_snapshot(link: Link) -> dict[FieldKey, str | None]:
+    org = link.row.organization_id
+    shown: dict[FieldKey, str | None] = {
+        (org, name): as_text(getattr(link.row, attribute)) for name, attribute in LINK_FIELDS.items()
+    }
+    shown[(org, "siteIds")] = id_list_text("Site", link.site_ids)
+    shown[(org, "interlocutorTypeCodes")] = ",".join(sorted(link.type_codes)) or None
+    return shown
+
+
+async def load_card(
+    session: AsyncSession,
+    contact_id: int,
+    *,
+    expected_version: int | None,
+    path: tuple[str, ...] = ("input", "id"),
+) -> Card:
+    """The card, its row locked for this transaction; NotFound, or Conflict on a stale version."""
+    contact = await session.scalar(select(Contact).where(Contact.id == contact_id).with_for_update())
+    if contact is None:
+        raise NotFound(path, "No contact has this id.")
+    if expected_version is not None and contact.version != expected_version:
+        raise Conflict(contact_id, expected_version, contact.version)
+    card = Card(
+        contact=contact,
+        links=await _links(session, contact_id),
+        affair_ids=set(
+            await session.scalars(
+                select(ContactAffair.affair_id).where(ContactAffair.contact_id == contact_id)
+            )
+        ),
+        target_ids=set(
+            await session.scalars(select(TargetMember.target_id).where(TargetMember.contact_id == contact_id))
+        ),
+        event_statuses=dict(
+            (
+                await session.execute(
+                    select(EventParticipation.event_id, EventParticipation.status).where(
+                        EventParticipation.contact_id == contact_id
+                    )
+                )
+            ).all()
+        ),
+        seen_version=contact.version,
+    )
+    _remember(card)
+    return card
+
+
+async def _links(session: AsyncSession, contact_id: int) -> list[Link]:
+    rows = (
+        await session.execute(
+            select(ContactLink, Organization)
+            .join(Organization, Organization.id == ContactLink.organization_id)
+            .where(ContactLink.contact_id == contact_id)
+            .order_by(ContactLink.id)
+        )
+    ).all()
+    links = [Link(row=row, organization=organization) for row, organization in rows]
+    by_id = {link.row.id: link for link in links}
+    if by_id:
+        for link_id, site_id in await session.execute(
+            select(ContactLinkSite.link_id, ContactLinkSite.site_id).where(ContactLinkSite.link_id.in_(by_id))
+        ):
+            by_id[link_id].site_ids.add(site_id)
+        typed = select(ContactLinkInterlocutorType.link_id, ContactLinkInterlocutorType.type_code)
+        for link_id, code in await session.execute(
+            typed.where(ContactLinkInterlocutorType.link_id.in_(by_id))
+        ):
+            by_id[link_id].type_codes.add(code)
+    return links
+
+
+def new_card(contact: Contact) -> Card:
+    """A card for a contact being created: nothing shown before, so every field set is recorded."""
+    card = Card(
+        contact=contact, links=[], affair_ids=set(), target_ids=set(), event_statuses={}, seen_version=0
+    )
+    card._saved_sets = _sets(card)
+    return card
+
+
+def _remember(card: Card) -> None:
+    card.original = card.snapshot()
+    card._saved_sets = _sets(card)
+
+
+def _sets(card: Card) -> dict[str, Any]:
+    return {
+        "affairs": set(card.affair_ids),
+        "targets": set(card.target_ids),
+        "events": dict(card.event_statuses),
+        "sites": {link.row.id: set(link.site_ids) for link in card.links if link.row.id is not None},
+        "types": {link.row.id: set(link.type_codes) for link in card.links if link.row.id is not None},
+    }
+
+
+async def save_card(
+    session: AsyncSession, card: Card, *, actor: str, operation: str, now: datetime
+) -> list[history.Difference]:
+    """Write what changed on the card; when anything did, raise its version and record it.
+
+    An edit that changes nothing writes nothing: no new version, no history entry.
+    """
+    await _flush_rows(session, card)
+    await _sync_sets(session, card)
+    changes = _visible_changes(card)
+    if changes:
+        if card.seen_version:
+            await _bump_version(session, card, now)
+        await history.record(
+            session, contact_id=card.contact.id, at=now, actor=actor, operation=operation, changes=changes
+        )
+        await refresh_contact_keys(session, [card.contact.id])
+    _remember(card)
+    return changes
+
+
+async def _flush_rows(session: AsyncSession, card: Card) -> None:
+    """Flush the rows, demoting the old primary link before promoting the new one.
+
+    A unique index allows one primary link per contact: the two updates must not be
+    flushed in the other order.
+    """
+    for row in card.removed:
+        await session.delete(row)
+    promoted = [link.row for link in card.links if link.row.is_primary and not _was_primary(card, link)]
+    for row in promoted:
+        row.is_primary = False
+    for link in card.links:
+        if link.row.id is None:
+            session.add(link.row)
+    await session.flush()
+    for row in promoted:
+        row.is_primary = True
+    await session.flush()
+
+
+def _was_primary(card: Card, link: Link) -> bool:
+    return card.original.get((link.row.organization_id, "isPrimary")) == "true"
+
+
+async def _sync_sets(session: AsyncSession, card: Card) -> None:
+    saved, contact_id = card._saved_sets, card.contact.id
+    await _sync_pairs(
+        session, ContactAffair, "contact_id", contact_id, "affair_id", saved["affairs"], card.affair_ids
+    )
+    await _sync_pairs(
+        session, TargetMember, "contact_id", contact_id, "target_id", saved["targets"], card.target_ids
+    )
+    await _sync_events(session, contact_id, saved["events"], card.event_statuses)
+    for link in card.links:
+        link_id = link.row.id
+        await _sync_pairs(
+            session,
+            ContactLinkSite,
+            "link_id",
+            link_id,
+            "site_id",
+            saved["sites"].get(link_id, set()),
+            link.site_ids,
+        )
+        await _sync_pairs(
+            session,
+            ContactLinkInterlocutorType,
+            "link_id",
+            link_id,
+            "type_code",
+            saved["types"].get(link_id, set()),
+            link.type_codes,
+        )
+
+
+async def _sync_pairs(
+    session: AsyncSession,
+    model: Any,
+    owner: str,
+    owner_id: int,
+    member: str,
+    before: set[Any],
+    after: set[Any],
+) -> None:
+    """Insert the members added to a set and delete the ones taken out, in one statement each."""
+    added, gone = after - before, before - after
+    if added:
+        await session.execute(insert(model), [{owner: owner_id, member: value} for value in sorted(added)])
+    if gone:
+        await session.execute(
+            delete(model).where(getattr(model, owner) == owner_id, getattr(model, member).in_(gone))
+        )
+
+
+async def _sync_events(
+    session: AsyncSession,
+    contact_id: int,
+    before: dict[int, ParticipationStatus],
+    after: dict[int, ParticipationStatus],
+) -> None:
+    added = [
+        {"contact_id": contact_id, "event_id": e, "status": s} for e, s in after.items() if e not in before
+    ]
+    if added:
+        await session.execute(insert(EventParticipation), added)
+    gone = set(before) - set(after)
+    if gone:
+        await session.execute(
+            delete(EventParticipation).where(
+                EventParticipation.contact_id == contact_id, EventParticipation.event_id.in_(gone)
+            )
+        )
+    for event_id, status in after.items():
+        if event_id in before and before[event_id] != status:
+            await session.execute(
+                update(EventParticipation)
+                .where(EventParticipation.contact_id == contact_id, EventParticipation.event_id == event_id)
+                .values(status=status)
+            )
+
+
+def _visible_changes(card: Card) -> list[history.Difference]:
+    """The snapshot's differences; a participation's status change reads as `eventStatus`."""
+    changes = []
+    for change in history.differences(card.contact.id, card.original, card.snapshot()):
+        if not change.field.startswith(_EVENT_STATUS):
+            changes.append(change)
+        elif change.before is not None and change.after is not None:
+            changes.append(
+                history.Difference(change.contact_id, None, "eventStatus", change.before, change.after)
+            )
+    return changes
+
+
+async def _bump_version(session: AsyncSession, card: Card, now: datetime) -> None:
+    """Raise the version in the statement that checks it: two writers can never both win."""
+    contact = card.contact
+    bumped = await session.scalar(
+        update(Contact)
+        .where(Contact.id == contact.id, Contact.version == card.seen_version)
+        .values(version=Contact.version + 1, updated_at=now)
+        .returning(Contact.version)
+        .execution_options(synchronize_session=False)
+    )
+    if bumped is None:
+        current = await session.scalar(select(Contact.version).where(Contact.id == contact.id))
+        raise Conflict(contact.id, card.seen_version, current or 0)
+    set_committed_value(contact, "version", bumped)
+    set_committed_value(contact, "updated_at", now)
+    card.seen_version = bumped

@@ -1,0 +1,125 @@
+"""Creating and editing a contact card (DOMAIN.md rules 1, 2, 5, 8, 16, 17)."""
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import NOTES_MAX, PERSON_NAME_MAX, TEXT_MAX, Affair, Contact, ContactStatus, Organization
+from resolvers.cards import Card, load_card, new_card, save_card
+from resolvers.coordinates import clean_email, clean_linkedin_url, clean_phone
+from resolvers.errors import DomainError, ErrorCode, Invalid, Path, Problems
+from resolvers.link_fields import apply_link_fields, camel, find_organization, new_link
+from resolvers.text import clean
+
+REQUIRED = ("last_name", "hidden_from_crm")
+
+
+def contact_values(fields: Mapping[str, Any], path: Path, *, today: date) -> dict[str, Any]:
+    """The card's own fields, cleaned; every problem reported at once."""
+    problems, values = Problems(), {}
+    for name, value in fields.items():
+        try:
+            values[name] = _clean_field(name, value, (*path, camel(name)), today)
+        except DomainError as error:
+            problems.extend(error)
+    problems.raise_if_any()
+    return values
+
+
+def _clean_field(name: str, value: Any, where: Path, today: date) -> Any:
+    if name in REQUIRED and value is None:
+        raise Invalid(where, "A value is required.")
+    if name in ("last_name", "first_name"):
+        return clean(value, where, PERSON_NAME_MAX, required=name == "last_name")
+    if name == "notes":
+        return clean(value, where, NOTES_MAX)
+    if name == "email":
+        return clean_email(value, where)
+    if name in ("phone", "mobile"):
+        return clean_phone(value, where)
+    if name == "linkedin_url":
+        return clean_linkedin_url(value, where)
+    if name == "last_follow_up_on" and value is not None and value > today:
+        raise Invalid(where, "A follow-up cannot be in the future.")
+    if name == "disappearance_reason":
+        return clean(value, where, TEXT_MAX)
+    return value
+
+
+async def create_contact(
+    session: AsyncSession,
+    *,
+    fields: Mapping[str, Any],
+    link: Mapping[str, Any] | None,
+    affair_ids: Sequence[int],
+    actor: str,
+    now: datetime,
+    today: date,
+    operation: str = "createContact",
+) -> Contact:
+    """A new card with its primary link: the given one, else the first affair's client."""
+    values = contact_values(fields, ("input",), today=today)
+    if link is None and not affair_ids:
+        raise Invalid(("input", "link"), "A contact needs a link to an organisation or an affair.")
+    affairs = await _affairs(session, affair_ids)
+    organization = await _primary_organization(session, link, affairs)
+    contact = Contact(
+        status=ContactStatus.ACTIVE, version=1, created_at=now, updated_at=now, hidden_from_crm=False
+    )
+    for name, value in values.items():
+        setattr(contact, name, value)
+    session.add(contact)
+    await session.flush()
+    card = new_card(contact)
+    primary = new_link(card, organization, primary=True, now=now)
+    link_fields = {k: v for k, v in (link or {}).items() if k != "organization_id"}
+    await apply_link_fields(session, card, primary, link_fields, ("input", "link"))
+    card.affair_ids = {affair.id for affair in affairs}
+    await save_card(session, card, actor=actor, operation=operation, now=now)
+    return contact
+
+
+async def _affairs(session: AsyncSession, affair_ids: Sequence[int]) -> list[Affair]:
+    found = {row.id: row for row in await session.scalars(select(Affair).where(Affair.id.in_(affair_ids)))}
+    problems = Problems()
+    for index, affair_id in enumerate(affair_ids):
+        if affair_id not in found:
+            problems.add(ErrorCode.NOT_FOUND, ("input", "affairIds", str(index)), "No affair has this id.")
+    problems.raise_if_any()
+    return [found[affair_id] for affair_id in dict.fromkeys(affair_ids)]
+
+
+async def _primary_organization(
+    session: AsyncSession, link: Mapping[str, Any] | None, affairs: Sequence[Affair]
+) -> Organization:
+    if link is not None:
+        return await find_organization(session, link["organization_id"], ("input", "link", "organizationId"))
+    return await find_organization(session, affairs[0].client_id, ("input", "affairIds", "0"))
+
+
+async def update_contact(
+    session: AsyncSession,
+    *,
+    contact_id: int,
+    expected_version: int | None,
+    fields: Mapping[str, Any],
+    actor: str,
+    now: datetime,
+    today: date,
+) -> Contact:
+    """Change the given fields; a field left out is unchanged, None clears it."""
+    values = contact_values(fields, ("input",), today=today)
+    card = await load_card(session, contact_id, expected_version=expected_version)
+    assign(card, values)
+    await save_card(session, card, actor=actor, operation="updateContact", now=now)
+    return card.contact
+
+
+def assign(card: Card, values: Mapping[str, Any]) -> None:
+    """Set the card's own fields, touching only those that really change."""
+    for name, value in values.items():
+        if getattr(card.contact, name) != value:
+            setattr(card.contact, name, value)

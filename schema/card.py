@@ -1,0 +1,183 @@
+"""Creating and editing a contact card: inputs, the contact payload, and the mutations."""
+
+from datetime import date
+from typing import Any
+
+import strawberry
+
+from resolvers import contact_edits, contacts
+from resolvers.errors import DomainError, ErrorCode
+from schema.contacts import Civility, Contact
+from schema.context import Context, Info
+from schema.errors import UserError, user_errors
+from schema.ids import pk_of
+from schema.permissions import StaffOnly
+from schema.writes import write
+
+ORGANIZATION_TYPES = ("Client", "Supplier", "ThirdParty")
+UNSET: Any = strawberry.UNSET
+
+
+def given(source: object, *names: str) -> dict[str, Any]:
+    """The fields of an input the caller gave, null included; those left out are absent."""
+    return {name: getattr(source, name) for name in names if getattr(source, name) is not strawberry.UNSET}
+
+
+def site_pks(ids: list[strawberry.ID] | None, path: tuple[str, ...]) -> list[int] | None:
+    if ids is None:
+        return None
+    return [pk_of(value, "Site", (*path, "siteIds", str(index))) for index, value in enumerate(ids)]
+
+
+LINK_FIELDS = (
+    "function",
+    "department",
+    "email",
+    "phone",
+    "mobile",
+    "fax",
+    "extension",
+    "left_on",
+    "receives_invoices",
+    "receives_invoices_all_sites",
+    "receives_reminders",
+    "receives_reminders_all_sites",
+    "interlocutor_type_codes",
+)
+
+
+@strawberry.input
+class ContactLinkInput:
+    organization_id: strawberry.ID
+    function: str | None = UNSET
+    department: str | None = UNSET
+    email: str | None = UNSET
+    phone: str | None = UNSET
+    mobile: str | None = UNSET
+    fax: str | None = UNSET
+    extension: str | None = UNSET
+    left_on: date | None = UNSET
+    site_ids: list[strawberry.ID] | None = UNSET
+    receives_invoices: bool | None = UNSET
+    receives_invoices_all_sites: bool | None = UNSET
+    receives_reminders: bool | None = UNSET
+    receives_reminders_all_sites: bool | None = UNSET
+    interlocutor_type_codes: list[str] | None = UNSET
+
+    def fields(self, path: tuple[str, ...]) -> dict[str, Any]:
+        """The link's fields as the use cases take them, ids decoded (NOT_FOUND at their path)."""
+        values = given(self, *LINK_FIELDS)
+        values["organization_id"] = pk_of(self.organization_id, ORGANIZATION_TYPES, (*path, "organizationId"))
+        if self.site_ids is not strawberry.UNSET:
+            values["site_ids"] = site_pks(self.site_ids, path)
+        return values
+
+
+CONTACT_FIELDS = ("civility", "last_name", "first_name", "email", "phone", "mobile", "notes")
+
+
+@strawberry.input
+class CreateContactInput:
+    last_name: str
+    civility: Civility | None = UNSET  # type: ignore[valid-type]
+    first_name: str | None = UNSET
+    email: str | None = UNSET
+    phone: str | None = UNSET
+    mobile: str | None = UNSET
+    notes: str | None = UNSET
+    hidden_from_crm: bool | None = False
+    last_follow_up_on: date | None = UNSET
+    linkedin_url: str | None = UNSET
+    link: ContactLinkInput | None = strawberry.field(default=UNSET, description="The primary link.")
+    affair_ids: list[strawberry.ID] | None = UNSET
+
+    def fields(self) -> dict[str, Any]:
+        return given(self, *CONTACT_FIELDS, "hidden_from_crm", "last_follow_up_on", "linkedin_url")
+
+    def affair_pks(self) -> list[int]:
+        ids = self.affair_ids or []
+        return [pk_of(value, "Affair", ("input", "affairIds", str(index))) for index, value in enumerate(ids)]
+
+
+@strawberry.input
+class UpdateContactInput:
+    id: strawberry.ID
+    expected_version: int | None = UNSET
+    civility: Civility | None = UNSET  # type: ignore[valid-type]
+    last_name: str | None = UNSET
+    first_name: str | None = UNSET
+    email: str | None = UNSET
+    phone: str | None = UNSET
+    mobile: str | None = UNSET
+    notes: str | None = UNSET
+    hidden_from_crm: bool | None = UNSET
+    linkedin_url: str | None = UNSET
+
+    def fields(self) -> dict[str, Any]:
+        return given(self, *CONTACT_FIELDS, "hidden_from_crm", "linkedin_url")
+
+
+def expected(version: int | None) -> int | None:
+    return None if version is strawberry.UNSET else version
+
+
+@strawberry.type
+class ContactPayload:
+    contact: Contact | None
+    user_errors: list[UserError]
+
+    @classmethod
+    async def outcome(cls, ctx: Context, outcome: Any) -> "ContactPayload":
+        """The payload of a contact mutation: the card, or the refusal (with the current card on CONFLICT)."""
+        if not isinstance(outcome, DomainError):
+            return cls(contact=Contact.from_row(outcome), user_errors=[])
+        conflict = next((p for p in outcome.problems if p.code is ErrorCode.CONFLICT), None)
+        current = await _current_card(ctx, conflict.contact_id) if conflict and conflict.contact_id else None
+        return cls(contact=current, user_errors=user_errors(outcome))
+
+
+async def _current_card(ctx: Context, contact_id: int) -> Contact | None:
+    async with ctx.db.read() as session:
+        rows = await contacts.contacts_by_id(session, ctx.viewer, [contact_id])
+    return Contact.from_row(rows[0]) if rows[0] is not None else None
+
+
+@strawberry.type
+class CardMutations:
+    @strawberry.mutation(
+        permission_classes=[StaffOnly], description="A new contact card with its primary link."
+    )
+    async def create_contact(self, info: Info, input: CreateContactInput) -> ContactPayload:
+        ctx = info.context
+        outcome = await write(
+            ctx,
+            lambda session: contact_edits.create_contact(
+                session,
+                fields=input.fields(),
+                link=input.link.fields(("input", "link")) if input.link else None,
+                affair_ids=input.affair_pks(),
+                actor=ctx.viewer.subject,
+                now=ctx.now,
+                today=ctx.today,
+            ),
+        )
+        return await ContactPayload.outcome(ctx, outcome)
+
+    @strawberry.mutation(
+        permission_classes=[StaffOnly], description="Change a card: left out is unchanged, null clears."
+    )
+    async def update_contact(self, info: Info, input: UpdateContactInput) -> ContactPayload:
+        ctx = info.context
+        outcome = await write(
+            ctx,
+            lambda session: contact_edits.update_contact(
+                session,
+                contact_id=pk_of(input.id, "Contact", ("input", "id")),
+                expected_version=expected(input.expected_version),
+                fields=input.fields(),
+                actor=ctx.viewer.subject,
+                now=ctx.now,
+                today=ctx.today,
+            ),
+        )
+        return await ContactPayload.outcome(ctx, outcome)
