@@ -160,3 +160,18 @@ async def test_a_field_the_role_may_not_use_keeps_its_message(
         ["node", "history"],
         {"code": "FORBIDDEN"},
     )
+
+
+async def test_an_unexpected_exception_in_a_mutation_is_masked_too(tableless: httpx.AsyncClient) -> None:
+    document = {
+        "query": 'mutation ($org: ID!) { createContact(input: {lastName: "Dupont", link: {organizationId: $org}})'
+        " { contact { id } } }",
+        "variables": {"org": to_global_id("Client", 1)},
+    }
+
+    response = await tableless.post("/graphql", json=document, headers=bearer())
+
+    assert response.json()["data"] is None
+    assert [
+        (error["message"], error["path"], error["extensions"]["code"]) for error in response.json()["errors"]
+    ] == [("Internal error.", ["createContact"], "INTERNAL_ERROR")]

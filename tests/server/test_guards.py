@@ -1,9 +1,10 @@
 """Limits refuse a request before anything runs: depth, aliases, tokens, body size, GET mutations.
 
-Every refused document below reads the database when allowed; its twin just inside the limit
-is answered and does run SQL, so `sqlStatements == 0` on the refusal says something.
+Every refused request below reads or writes the database when allowed, and its twin just inside
+the limit does: so `sqlStatements == 0`, or no contact written, on the refusal says something.
 """
 
+import json
 from collections.abc import AsyncIterator
 from itertools import cycle, islice
 from typing import Any
@@ -11,14 +12,25 @@ from typing import Any
 import httpx
 import pytest
 from graphql import get_introspection_query
+from sqlalchemy import func, select
 
 from db.engine import Database
+from db.models import Contact
 from schema.guards import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
+from schema.ids import to_global_id
 from server.app import MAX_BODY_BYTES
 from tests import factories
 from tests.conftest import bearer
 
 TOO_LARGE = {"errors": [{"message": "The request body is over 1048576 bytes."}]}
+CREATE = """mutation ($org: ID!) {
+  createContact(input: {lastName: "Dupont", link: {organizationId: $org}}) { contact { lastName } userErrors { code } }
+}"""
+
+
+async def _contacts(db: Database) -> int:
+    async with db.read() as session:
+        return int(await session.scalar(select(func.count()).select_from(Contact)) or 0)
 
 
 @pytest.fixture
@@ -134,9 +146,9 @@ async def test_more_than_five_thousand_tokens_are_refused_and_run_no_sql(
     )
 
 
-def _padded(document: str, size: int) -> bytes:
+def _padded(payload: dict[str, Any], size: int) -> bytes:
     """A JSON body of exactly `size` bytes (trailing whitespace is still valid JSON)."""
-    body = f'{{"query": "{document}"}}'.encode()
+    body = json.dumps(payload).encode()
     return body + b" " * (size - len(body))
 
 
@@ -148,26 +160,39 @@ async def _chunks(body: bytes, size: int = 64 * 1024) -> AsyncIterator[bytes]:
 JSON = {"Content-Type": "application/json"}
 
 
-async def test_a_body_of_exactly_one_mebibyte_is_answered(client: httpx.AsyncClient, acme: None) -> None:
-    body = _padded("{ clients { totalCount } }", MAX_BODY_BYTES)
+async def _creation(db: Database) -> dict[str, Any]:
+    """A createContact request: it writes a contact whenever it runs."""
+    acme = await factories.client(db)
+    return {"query": CREATE, "variables": {"org": to_global_id("Client", acme.id)}}
+
+
+async def test_a_body_of_exactly_one_mebibyte_is_run(client: httpx.AsyncClient, db: Database) -> None:
+    body = _padded(await _creation(db), MAX_BODY_BYTES)
 
     announced = await client.post("/graphql", content=body, headers={**bearer(), **JSON})
     streamed = await client.post("/graphql", content=_chunks(body), headers={**bearer(), **JSON})
 
-    assert announced.json()["data"] == streamed.json()["data"] == {"clients": {"totalCount": 1}}
+    created = {"createContact": {"contact": {"lastName": "Dupont"}, "userErrors": []}}
+    assert announced.json()["data"] == streamed.json()["data"] == created
+    assert await _contacts(db) == 2
 
 
-async def test_a_body_over_one_mebibyte_announced_by_its_length_is_413(client: httpx.AsyncClient) -> None:
-    body = _padded("{ clients { totalCount } }", MAX_BODY_BYTES + 1)
+async def test_a_body_over_one_mebibyte_announced_by_its_length_is_413_and_runs_nothing(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    body = _padded(await _creation(db), MAX_BODY_BYTES + 1)
 
     response = await client.post("/graphql", content=body, headers={**bearer(), **JSON})
 
     assert (response.status_code, response.json()) == (413, TOO_LARGE)
     assert response.headers["content-type"] == "application/json"
+    assert await _contacts(db) == 0
 
 
-async def test_a_body_over_one_mebibyte_sent_without_a_length_is_413(client: httpx.AsyncClient) -> None:
-    body = _padded("{ clients { totalCount } }", MAX_BODY_BYTES + 1)
+async def test_a_body_over_one_mebibyte_sent_without_a_length_is_413_and_runs_nothing(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    body = _padded(await _creation(db), MAX_BODY_BYTES + 1)
 
     request = client.build_request("POST", "/graphql", content=_chunks(body), headers={**bearer(), **JSON})
     response = await client.send(request)
@@ -175,6 +200,7 @@ async def test_a_body_over_one_mebibyte_sent_without_a_length_is_413(client: htt
     assert "content-length" not in request.headers
     assert request.headers["transfer-encoding"] == "chunked"
     assert (response.status_code, response.json()) == (413, TOO_LARGE)
+    assert await _contacts(db) == 0
 
 
 async def test_a_body_too_large_is_refused_before_the_token_is_even_read(client: httpx.AsyncClient) -> None:
@@ -187,12 +213,6 @@ async def test_a_query_by_get_is_answered(client: httpx.AsyncClient, acme: None)
     response = await client.get("/graphql", params={"query": "{ clients { totalCount } }"}, headers=bearer())
 
     assert response.json()["data"] == {"clients": {"totalCount": 1}}
-
-
-async def test_a_mutation_by_get_is_refused(client: httpx.AsyncClient) -> None:
-    response = await client.get("/graphql", params={"query": "mutation { __typename }"}, headers=bearer())
-
-    assert (response.status_code, response.text) == (400, "mutations are not allowed when using GET")
 
 
 async def test_introspection_as_graphiql_sends_it_is_answered(client: httpx.AsyncClient) -> None:
@@ -212,3 +232,19 @@ async def test_a_cyclic_introspection_query_is_refused(client: httpx.AsyncClient
     response = await _post(client, document)
 
     assert _refused(response) == (200, None, ["Maximum introspection depth exceeded"], 0)
+
+
+async def test_a_mutation_by_get_is_refused_and_writes_nothing(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    creation = await _creation(db)
+    as_params = {**creation, "variables": json.dumps(creation["variables"])}
+
+    by_get = await client.get("/graphql", params=as_params, headers=bearer())
+    written_by_get = await _contacts(db)
+    by_post = await client.post("/graphql", json=creation, headers=bearer())
+
+    assert (by_get.status_code, by_get.text) == (400, "mutations are not allowed when using GET")
+    assert written_by_get == 0
+    assert by_post.json()["data"] == {"createContact": {"contact": {"lastName": "Dupont"}, "userErrors": []}}
+    assert await _contacts(db) == 1
