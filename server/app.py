@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import text
 from starlette.applications import Starlette
+from starlette.datastructures import QueryParams
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -103,7 +104,8 @@ class CarnetGraphQL(GraphQL[Context, None]):
 
 def _wants_ide(scope: Scope) -> bool:
     """A browser's plain GET of /graphql: the IDE page, which needs no token."""
-    if scope["method"] != "GET" or b"query=" in scope.get("query_string", b""):
+    # Parsed as Strawberry parses it: a raw search for b"query=" let `%71uery=` run unauthenticated.
+    if scope["method"] != "GET" or "query" in QueryParams(scope.get("query_string", b"")):
         return False
     accept = dict(scope["headers"]).get(b"accept", b"")
     return b"text/html" in accept

@@ -248,3 +248,21 @@ async def test_a_mutation_by_get_is_refused_and_writes_nothing(
     assert written_by_get == 0
     assert by_post.json()["data"] == {"createContact": {"contact": {"lastName": "Dupont"}, "userErrors": []}}
     assert await _contacts(db) == 1
+
+
+@pytest.mark.parametrize(
+    "query_string",
+    [
+        "query=%7B%20viewer%20%7B%20role%20%7D%20%7D",
+        "%71uery=%7B%20viewer%20%7B%20role%20%7D%20%7D",  # the same name, percent-encoded
+        "x=1&%71uery=%7B%20viewer%20%7B%20role%20%7D%20%7D",
+        "query",
+    ],
+)
+async def test_a_browser_get_carrying_a_query_needs_a_token_however_it_is_spelt(
+    client: httpx.AsyncClient, query_string: str
+) -> None:
+    response = await client.get(f"/graphql?{query_string}", headers={"Accept": "text/html"})
+
+    assert response.status_code == 401
+    assert response.json()["errors"][0]["extensions"] == {"code": "UNAUTHENTICATED"}
