@@ -39,8 +39,9 @@ def _claims(token: str, secret: str = SECRET) -> dict[str, object]:
 def test_token_prints_a_token_alone_on_the_last_line(tmp_path: Path) -> None:
     run = carnet("token", "--role", "STAFF", "--subject", "alice", cwd=tmp_path)
 
-    assert run.returncode == 0
-    claims = _claims(run.stdout.splitlines()[-1])
+    token = run.stdout.splitlines()[-1]
+    assert (run.returncode, run.stdout) == (0, f"{token}\n")  # alone, for `$(carnet token …)`
+    claims = _claims(token)
     assert (claims["sub"], claims["role"]) == ("alice", "STAFF")
     assert claims["exp"] - claims["iat"] == TWELVE_HOURS  # type: ignore[operator]
     assert run.stderr == "A STAFF token for 'alice', valid 12 h:\n"
