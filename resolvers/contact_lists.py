@@ -2,6 +2,10 @@
 
 The same `contacts_query` serves the `contacts` query, every nested contact list, event
 participants, and batch selections, so no path can forget the viewer's visibility.
+
+Membership criteria are written `contact.id IN (SELECT contact_id …)` rather than EXISTS:
+both engines then choose between walking the members (a small client, a rare word) and
+walking the name index (a big one), where a correlated EXISTS leaves SQLite only the latter.
 """
 
 from collections.abc import Sequence
@@ -14,6 +18,7 @@ from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
+from db.dialect import TokenMatch
 from db.models import (
     Contact,
     ContactAffair,
@@ -75,70 +80,68 @@ DEFAULT_ORDER = (ContactOrder(OrderField.LAST_NAME), ContactOrder(OrderField.FIR
 
 
 def sort_columns(order: Sequence[ContactOrder] | None) -> list[SortColumn]:
-    """The keyset columns of an ordering, ending with the id so that every row has its place."""
+    """The keyset columns of an ordering, ending with the id so that every row has its place.
+
+    People with the same last name read by first name, and the id runs the way of the last
+    field: so "last name descending" is exactly the name index read backwards.
+    """
+    items = list(order or DEFAULT_ORDER)
+    if items[-1].field is OrderField.LAST_NAME:
+        items.append(ContactOrder(OrderField.FIRST_NAME, descending=items[-1].descending))
     columns = []
-    for item in order or DEFAULT_ORDER:
+    for item in items:
         column, nullable = _SORT_COLUMNS[item.field]
         columns.append(SortColumn(column, descending=item.descending, nullable=nullable))
-    return [*columns, SortColumn(Contact.id)]
+    return [*columns, SortColumn(Contact.id, descending=items[-1].descending)]
 
 
-def _link_where(*criteria: ColumnElement[bool]) -> ColumnElement[bool]:
-    return exists().where(ContactLink.contact_id == Contact.id, *criteria)
+def _with_link(*criteria: ColumnElement[bool]) -> ColumnElement[bool]:
+    """The contact has a link for which every criterion holds."""
+    return Contact.id.in_(select(ContactLink.contact_id).where(*criteria))
 
 
 def _recipient(
     flags: tuple[QueryableAttribute[bool], QueryableAttribute[bool]], wanted: bool
 ) -> ColumnElement[bool]:
-    has_flag = _link_where(or_(*(flag.is_(True) for flag in flags)))
+    has_flag = _with_link(or_(*(flag.is_(True) for flag in flags)))
     return has_flag if wanted else ~has_flag
 
 
 def _search(text: str) -> list[ColumnElement[bool]]:
     """Each word matches a whole token of the contact's words; the last may be a prefix."""
     found = words(text)
-    return [
-        Contact.search_tokens.like(f"% {word} %" if index < len(found) - 1 else f"% {word}%")
-        for index, word in enumerate(found)
-    ]
+    return [TokenMatch(Contact.id, Contact.search_tokens, found)] if found else []
 
 
 def filter_criteria(criteria: ContactFilter) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = []
-    if criteria.search:
-        where.extend(_search(criteria.search))
-    if criteria.organization_id is not None:
-        where.append(_link_where(ContactLink.organization_id == criteria.organization_id))
-    if criteria.site_id is not None:
-        on_site = exists().where(
-            ContactLinkSite.link_id == ContactLink.id, ContactLinkSite.site_id == criteria.site_id
-        )
-        where.append(_link_where(on_site))
-    if criteria.affair_id is not None:
-        where.append(
-            exists().where(
-                ContactAffair.contact_id == Contact.id, ContactAffair.affair_id == criteria.affair_id
-            )
-        )
-    if criteria.target_id is not None:
-        where.append(
-            exists().where(
-                TargetMember.contact_id == Contact.id, TargetMember.target_id == criteria.target_id
-            )
-        )
-    if criteria.event_id is not None:
-        where.append(
-            exists().where(
-                EventParticipation.contact_id == Contact.id, EventParticipation.event_id == criteria.event_id
-            )
-        )
-    if criteria.interlocutor_type_code is not None:
-        typed = exists().where(
-            ContactLinkInterlocutorType.link_id == ContactLink.id,
-            ContactLinkInterlocutorType.type_code == criteria.interlocutor_type_code,
-        )
-        where.append(_link_where(typed))
+    """The SQL criteria of one filter, to be combined with AND."""
+    where: list[ColumnElement[bool]] = _search(criteria.search) if criteria.search else []
+    where.extend(_membership_criteria(criteria))
     where.extend(_state_criteria(criteria))
+    return where
+
+
+def _membership_criteria(criteria: ContactFilter) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if criteria.organization_id is not None:
+        where.append(_with_link(ContactLink.organization_id == criteria.organization_id))
+    if criteria.site_id is not None:
+        on_site = select(ContactLinkSite.link_id).where(ContactLinkSite.site_id == criteria.site_id)
+        where.append(_with_link(ContactLink.id.in_(on_site)))
+    if criteria.interlocutor_type_code is not None:
+        typed = select(ContactLinkInterlocutorType.link_id).where(
+            ContactLinkInterlocutorType.type_code == criteria.interlocutor_type_code
+        )
+        where.append(_with_link(ContactLink.id.in_(typed)))
+    if criteria.affair_id is not None:
+        affair = select(ContactAffair.contact_id).where(ContactAffair.affair_id == criteria.affair_id)
+        where.append(Contact.id.in_(affair))
+    if criteria.target_id is not None:
+        target = select(TargetMember.contact_id).where(TargetMember.target_id == criteria.target_id)
+        where.append(Contact.id.in_(target))
+    if criteria.event_id is not None:
+        event = select(EventParticipation.contact_id).where(EventParticipation.event_id == criteria.event_id)
+        where.append(Contact.id.in_(event))
     return where
 
 
@@ -187,7 +190,7 @@ async def list_contacts(
 
 
 async def count_contacts(session: AsyncSession, viewer: Viewer, *, criteria: Sequence[ContactFilter]) -> int:
-    return await count(session, contacts_query(viewer, criteria))
+    return await count(session, contact_ids_query(viewer, criteria))
 
 
 def participants_query(viewer: Viewer, event_id: int, status: ParticipationStatus | None) -> Select[Any]:

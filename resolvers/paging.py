@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, and_, false, func, literal, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
@@ -105,6 +105,8 @@ def _typed(value: Any, column: Sortable) -> Any:
 
 def _after(columns: Sequence[SortColumn], values: Sequence[Any]) -> ColumnElement[bool]:
     """Rows strictly after `values` in the ordering of `columns` (nulls last)."""
+    if _one_way(columns):
+        return _row_beyond(columns, values, forward=True)
     terms = []
     for index, sort in enumerate(columns):
         prefix = [_equal(c.column, v) for c, v in zip(columns[:index], values[:index], strict=True)]
@@ -113,11 +115,30 @@ def _after(columns: Sequence[SortColumn], values: Sequence[Any]) -> ColumnElemen
 
 
 def _before(columns: Sequence[SortColumn], values: Sequence[Any]) -> ColumnElement[bool]:
+    """Rows strictly before `values` in the ordering of `columns` (nulls last)."""
+    if _one_way(columns):
+        return _row_beyond(columns, values, forward=False)
     terms = []
     for index, sort in enumerate(columns):
         prefix = [_equal(c.column, v) for c, v in zip(columns[:index], values[:index], strict=True)]
         terms.append(and_(*prefix, _short_of(sort, values[index])))
     return or_(*terms)
+
+
+def _one_way(columns: Sequence[SortColumn]) -> bool:
+    """All columns run one way and hold no nulls: one row-value comparison says "after"."""
+    return not any(sort.nullable for sort in columns) and len({sort.descending for sort in columns}) == 1
+
+
+def _row_beyond(
+    columns: Sequence[SortColumn], values: Sequence[Any], *, forward: bool
+) -> ColumnElement[bool]:
+    """`(a, b, id) > (:a, :b, :id)`: both engines turn it into one range of the ordering's index,
+    where the equivalent OR of ANDs makes them filter the index from its start."""
+    keys = tuple_(*(sort.column for sort in columns))
+    bound = tuple_(*(literal(value, sort.column.type) for sort, value in zip(columns, values, strict=True)))
+    greater = forward != columns[0].descending
+    return keys > bound if greater else keys < bound
 
 
 def _equal(column: Sortable, value: Any) -> ColumnElement[bool]:

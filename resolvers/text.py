@@ -6,10 +6,27 @@ import unicodedata
 from resolvers.errors import Invalid, Path
 
 _SPACES = re.compile(r"\s+")
-_WORD = re.compile(r"[0-9a-z]+")
+# A word is a run of letters and digits, in any script: "Đặng" and "Σοφία" are searchable too.
+_WORD = re.compile(r"[^\W_]+")
 # Letters NFKD does not decompose, spelled as people search for them.
 _LIGATURES = str.maketrans(
-    {"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l"}
+    {
+        "œ": "oe",
+        "Œ": "oe",
+        "æ": "ae",
+        "Æ": "ae",
+        "ø": "o",
+        "Ø": "o",
+        "ł": "l",
+        "Ł": "l",
+        "đ": "d",
+        "Đ": "d",
+        "ð": "d",
+        "Ð": "d",
+        "þ": "th",
+        "Þ": "th",
+        "ı": "i",
+    }
 )
 
 

@@ -1,0 +1,115 @@
+"""The one place that speaks each engine's own SQL: the contacts' full-text search index.
+
+Search tokens are folded in Python (`contact.search_tokens`, space-separated words) so both
+engines match the same words; each engine only indexes them:
+
+- SQLite: an FTS5 table `contact_search` whose rowid is the contact's id, written in the
+  transaction that writes the tokens (`index_search_tokens`). The `ascii` tokenizer keeps our
+  words whole (every non-ASCII character is part of a word); `detail=none, columnsize=0` keep
+  only which rows hold a word: enough for whole words and prefixes (no phrases, no ranking,
+  which search does not need), and the smallest index.
+- PostgreSQL: a GIN index over an expression of the column itself, so it follows every write
+  by itself. `array_to_tsvector` takes the words as they are: no parser, no dictionary.
+
+`TokenMatch` is the criterion; it compiles to the right SQL for the engine running it, so the
+queries that use it are built once, whatever the engine.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Boolean, ColumnElement, Dialect, Text, TypeDecorator, bindparam, text
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import QueryableAttribute
+from sqlalchemy.sql import coercions, roles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.visitors import InternalTraversal, _TraverseInternalsType
+
+SEARCH_TABLE = "contact_search"
+SQLITE_SEARCH_TABLE_DDL = (
+    "CREATE VIRTUAL TABLE contact_search USING fts5(tokens, tokenize='ascii', detail='none', columnsize=0)"
+)
+SQLITE_FILL_SEARCH_TABLE = "INSERT INTO contact_search (rowid, tokens) SELECT id, search_tokens FROM contact"
+_FORGET = text("DELETE FROM contact_search WHERE rowid IN :ids").bindparams(bindparam("ids", expanding=True))
+_LEARN = text("INSERT INTO contact_search (rowid, tokens) VALUES (:id, :tokens)")
+_FORGET_ALL = text("DELETE FROM contact_search")
+# The expression the GIN index is built on; a query must spell it the same way to use the index.
+POSTGRES_TOKENS = "array_to_tsvector(string_to_array(btrim({tokens}), ' '))"
+POSTGRES_SEARCH_INDEX = "ix_contact_search_tokens"
+POSTGRES_SEARCH_INDEX_DDL = (
+    f"CREATE INDEX {POSTGRES_SEARCH_INDEX} ON contact USING gin "
+    f"(({POSTGRES_TOKENS.format(tokens='search_tokens')}))"
+)
+
+Column = ColumnElement[Any] | QueryableAttribute[Any]
+
+
+class _SearchQuery(TypeDecorator[Any]):
+    """Words in, the engine's query syntax out: `"a" "b"*` for FTS5, `'a' & 'b':*` for tsquery.
+
+    Words are letters and digits only (`resolvers.text.words`), so quoting them is enough.
+    """
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str:
+        words: Sequence[str] = value
+        if dialect.name == "postgresql":
+            return " & ".join([*(f"'{word}'" for word in words[:-1]), f"'{words[-1]}':*"])
+        return " ".join([*(f'"{word}"' for word in words[:-1]), f'"{words[-1]}"*'])
+
+
+class TokenMatch(ColumnElement[bool]):
+    """The contacts whose search tokens hold every word, the last one also as a prefix."""
+
+    __visit_name__ = "token_match"
+    inherit_cache = True
+    type = Boolean()
+    _traverse_internals: _TraverseInternalsType = [  # noqa: RUF012 (SQLAlchemy's own protocol)
+        ("contact_id", InternalTraversal.dp_clauseelement),
+        ("tokens", InternalTraversal.dp_clauseelement),
+        ("query", InternalTraversal.dp_clauseelement),
+    ]
+
+    def __init__(self, contact_id: Column, tokens: Column, words: Sequence[str]) -> None:
+        if not words:
+            raise ValueError("a search needs at least one word")
+        self.contact_id = coercions.expect(roles.ExpressionElementRole, contact_id)
+        self.tokens = coercions.expect(roles.ExpressionElementRole, tokens)
+        self.query = bindparam("search", tuple(words), type_=_SearchQuery(), unique=True)
+
+
+@compiles(TokenMatch)
+@compiles(TokenMatch, "sqlite")
+def _fts5_match(element: TokenMatch, compiler: SQLCompiler, **kw: Any) -> str:
+    contact_id, query = compiler.process(element.contact_id, **kw), compiler.process(element.query, **kw)
+    # Only compiled SQL goes into these strings: the words travel as a bound parameter.
+    return f"{contact_id} IN (SELECT rowid FROM contact_search WHERE contact_search MATCH {query})"  # noqa: S608
+
+
+@compiles(TokenMatch, "postgresql")
+def _tsvector_match(element: TokenMatch, compiler: SQLCompiler, **kw: Any) -> str:
+    tokens, query = compiler.process(element.tokens, **kw), compiler.process(element.query, **kw)
+    return f"{POSTGRES_TOKENS.format(tokens=tokens)} @@ CAST({query} AS tsquery)"
+
+
+async def index_search_tokens(connection: AsyncConnection, tokens_by_id: Sequence[tuple[int, str]]) -> None:
+    """Bring the engine's search index in step with these contacts' new `search_tokens`.
+
+    Run it in the transaction that writes them. PostgreSQL's index is over the column itself:
+    nothing to do there.
+    """
+    if connection.dialect.name != "sqlite" or not tokens_by_id:
+        return
+    await connection.execute(_FORGET, {"ids": [contact_id for contact_id, _ in tokens_by_id]})
+    await connection.execute(
+        _LEARN, [{"id": contact_id, "tokens": tokens} for contact_id, tokens in tokens_by_id]
+    )
+
+
+async def empty_search_index(connection: AsyncConnection) -> None:
+    """Forget every indexed contact (tests wipe the tables between cases)."""
+    if connection.dialect.name == "sqlite":
+        await connection.execute(_FORGET_ALL)
