@@ -85,9 +85,13 @@ async def db(shared_database: Database) -> AsyncIterator[Database]:
 
 
 async def wipe(database: Database) -> None:
+    from db.dialect import empty_search_index
+
     tables = [table.name for table in reversed(Base.metadata.sorted_tables)]
     async with database.begin() as session:
         if database.is_sqlite:
+            # The FTS5 table is no model (PostgreSQL's index goes with its table).
+            await empty_search_index(await session.connection())
             for table in tables:
                 await session.execute(text(f'DELETE FROM "{table}"'))
         else:
