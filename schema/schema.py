@@ -6,6 +6,7 @@ from strawberry.schema.config import StrawberryConfig
 from schema.card import CardMutations
 from schema.contacts import Contact, ContactLink, ExternalCollaborator, ExtranetUser
 from schema.guards import EXTENSIONS
+from schema.lifecycle import LifecycleMutations
 from schema.lists import ContactListQueries
 from schema.organization_mutations import OrganizationMutations
 from schema.organizations import Affair, Client, OrganizationQueries, Site, Supplier, ThirdParty
@@ -20,7 +21,7 @@ class Query(ViewerQueries, ContactListQueries, OrganizationQueries, ReferenceQue
 
 
 @strawberry.type
-class Mutation(CardMutations, OrganizationMutations, ReferenceMutations):
+class Mutation(CardMutations, LifecycleMutations, OrganizationMutations, ReferenceMutations):
     pass
 
 

@@ -1,0 +1,138 @@
+"""A card over its life: quick creation from an affair, follow-up, disappearance and return
+(DOMAIN.md rules 2, 4 and 9).
+"""
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import TEXT_MAX, Affair, Contact, ContactStatus, ExternalCollaborator, ExtranetUser
+from resolvers.cards import load_card, save_card
+from resolvers.contact_edits import assign, contact_values, create_contact
+from resolvers.errors import DomainError, ErrorCode, Invalid, NotAllowed, Problems
+from resolvers.text import clean
+
+CONTACT_PATH = ("input", "contactId")
+
+
+async def quick_create_contact(
+    session: AsyncSession,
+    *,
+    affair_id: int,
+    fields: Mapping[str, Any],
+    actor: str,
+    now: datetime,
+    today: date,
+) -> Contact:
+    """The strict minimum from an affair: attached to it, linked to its client as primary."""
+    problems = _field_problems(fields, today)
+    affair = await session.get(Affair, affair_id)
+    if affair is None:
+        problems.add(ErrorCode.NOT_FOUND, ("input", "affairId"), "No affair has this id.")
+        raise DomainError(problems.found)
+    problems.raise_if_any()
+    return await create_contact(
+        session,
+        fields=fields,
+        link={"organization_id": affair.client_id},
+        affair_ids=[affair.id],
+        actor=actor,
+        now=now,
+        today=today,
+        operation="quickCreateContact",
+    )
+
+
+def _field_problems(fields: Mapping[str, Any], today: date) -> Problems:
+    """The card's own fields checked first, so that a bad affair and bad fields are named together."""
+    problems = Problems()
+    try:
+        contact_values(fields, ("input",), today=today)
+    except DomainError as error:
+        problems.extend(error)
+    return problems
+
+
+async def mark_followed_up(
+    session: AsyncSession,
+    *,
+    contact_id: int,
+    expected_version: int | None,
+    on: date,
+    today: date,
+    actor: str,
+    now: datetime,
+) -> Contact:
+    """Record the day of the last follow-up; a day in the future is refused."""
+    if on > today:
+        raise Invalid(("input", "on"), "A follow-up cannot be in the future.")
+    card = await load_card(session, contact_id, expected_version=expected_version, path=CONTACT_PATH)
+    assign(card, {"last_follow_up_on": on})
+    await save_card(session, card, actor=actor, operation="markContactFollowedUp", now=now)
+    return card.contact
+
+
+async def declare_disappeared(
+    session: AsyncSession,
+    *,
+    contact_id: int,
+    expected_version: int | None,
+    on: date,
+    reason: str | None,
+    today: date,
+    actor: str,
+    now: datetime,
+) -> Contact:
+    """The person is gone: status, day and reason recorded, accounts deactivated, nothing deleted."""
+    cleaned = _disappearance(on, reason, today)
+    card = await load_card(session, contact_id, expected_version=expected_version, path=CONTACT_PATH)
+    if card.contact.status is ContactStatus.DISAPPEARED:
+        raise NotAllowed(CONTACT_PATH, "The contact has already disappeared.")
+    assign(card, {"status": ContactStatus.DISAPPEARED, "disappeared_on": on, "disappearance_reason": cleaned})
+    await _deactivate_accounts(session, contact_id)
+    await save_card(session, card, actor=actor, operation="declareContactDisappeared", now=now)
+    return card.contact
+
+
+def _disappearance(on: date, reason: str | None, today: date) -> str | None:
+    """The reason, trimmed and bounded; the day and the reason checked together."""
+    problems, cleaned = Problems(), None
+    if on > today:
+        problems.add(ErrorCode.INVALID, ("input", "on"), "A disappearance cannot be in the future.")
+    try:
+        cleaned = clean(reason, ("input", "reason"), TEXT_MAX)
+    except DomainError as error:
+        problems.extend(error)
+    problems.raise_if_any()
+    return cleaned
+
+
+async def _deactivate_accounts(session: AsyncSession, contact_id: int) -> None:
+    """The accounts are objects of their own: switched off here, never deleted (rule 15)."""
+    for account in (ExtranetUser, ExternalCollaborator):
+        await session.execute(
+            update(account)
+            .where(account.contact_id == contact_id, account.active.is_(True))
+            .values(active=False)
+            .execution_options(synchronize_session=False)
+        )
+
+
+async def reinstate_contact(
+    session: AsyncSession,
+    *,
+    contact_id: int,
+    expected_version: int | None,
+    actor: str,
+    now: datetime,
+) -> Contact:
+    """Bring a disappeared contact back; its accounts stay inactive until reactivated."""
+    card = await load_card(session, contact_id, expected_version=expected_version, path=CONTACT_PATH)
+    if card.contact.status is ContactStatus.ACTIVE:
+        raise NotAllowed(CONTACT_PATH, "The contact has not disappeared.")
+    assign(card, {"status": ContactStatus.ACTIVE, "disappeared_on": None, "disappearance_reason": None})
+    await save_card(session, card, actor=actor, operation="reinstateContact", now=now)
+    return card.contact

@@ -1,0 +1,97 @@
+"""A contact's links to organisations: linking, changing a link, unlinking (DOMAIN.md rules 1, 10).
+
+Each use case goes through the card: loaded locked with its version checked, changed in
+memory, saved with a new version and one history entry when anything shows differently.
+"""
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Contact
+from resolvers.cards import Card, Link, load_card, save_card
+from resolvers.errors import LastAttachment, NotFound
+from resolvers.link_fields import (
+    apply_link_fields,
+    find_organization,
+    make_primary,
+    new_link,
+    refuse_duplicate_link,
+)
+
+CONTACT_PATH = ("input", "contactId")
+ORGANIZATION_PATH = ("input", "organizationId")
+
+
+async def link_contact(
+    session: AsyncSession,
+    *,
+    contact_id: int,
+    expected_version: int | None,
+    link: Mapping[str, Any],
+    actor: str,
+    now: datetime,
+) -> Contact:
+    """Attach the contact to one more organisation, with that link's own details."""
+    card = await load_card(session, contact_id, expected_version=expected_version, path=CONTACT_PATH)
+    where = ("input", "link", "organizationId")
+    organization = await find_organization(session, link["organization_id"], where)
+    refuse_duplicate_link(card, organization.id, where)
+    added = new_link(card, organization, primary=False, now=now)
+    fields = {name: value for name, value in link.items() if name != "organization_id"}
+    await apply_link_fields(session, card, added, fields, ("input", "link"))
+    await save_card(session, card, actor=actor, operation="linkContact", now=now)
+    return card.contact
+
+
+async def update_contact_link(
+    session: AsyncSession,
+    *,
+    contact_id: int,
+    expected_version: int | None,
+    organization_id: int,
+    fields: Mapping[str, Any],
+    actor: str,
+    now: datetime,
+) -> Contact:
+    """Change the given fields of the contact's link to an organisation; `is_primary` promotes it."""
+    card = await load_card(session, contact_id, expected_version=expected_version, path=CONTACT_PATH)
+    link = _link_to(card, organization_id)
+    await apply_link_fields(session, card, link, fields, ("input",))
+    await save_card(session, card, actor=actor, operation="updateContactLink", now=now)
+    return card.contact
+
+
+async def unlink_contact(
+    session: AsyncSession,
+    *,
+    contact_id: int,
+    expected_version: int | None,
+    organization_id: int,
+    actor: str,
+    now: datetime,
+) -> Contact:
+    """Remove a link; the last one is refused, and the oldest remaining replaces a removed primary."""
+    card = await load_card(session, contact_id, expected_version=expected_version, path=CONTACT_PATH)
+    link = _link_to(card, organization_id)
+    if len(card.links) == 1:
+        raise LastAttachment(ORGANIZATION_PATH, "A contact stays attached to at least one organisation.")
+    card.remove(link)
+    if link.row.is_primary:
+        make_primary(card, oldest(card.links))
+    await save_card(session, card, actor=actor, operation="unlinkContact", now=now)
+    return card.contact
+
+
+def oldest(links: list[Link]) -> Link:
+    """The link made first; links made in one transaction share a time, so the id decides."""
+    return min(links, key=lambda link: (link.row.created_at, link.row.id))
+
+
+def _link_to(card: Card, organization_id: int) -> Link:
+    link = card.link_to(organization_id)
+    if link is None:
+        raise NotFound(ORGANIZATION_PATH, "The contact has no link to this organisation.")
+    return link
