@@ -10,13 +10,14 @@ from schema.lifecycle import LifecycleMutations
 from schema.lists import ContactListQueries
 from schema.organization_mutations import OrganizationMutations
 from schema.organizations import Affair, Client, OrganizationQueries, Site, Supplier, ThirdParty
+from schema.recipients import RecipientQueries
 from schema.reference import Event, ReferenceQueries, Target
 from schema.reference_mutations import ReferenceMutations
 from schema.viewer import ViewerQueries
 
 
 @strawberry.type
-class Query(ViewerQueries, ContactListQueries, OrganizationQueries, ReferenceQueries):
+class Query(ViewerQueries, ContactListQueries, OrganizationQueries, ReferenceQueries, RecipientQueries):
     pass
 
 
