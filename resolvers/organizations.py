@@ -13,6 +13,8 @@ from resolvers.loaders import grouped, in_key_order
 from resolvers.paging import Page, PageRequest, SortColumn, count, fetch_page
 from resolvers.text import words
 
+# What separates words in names and codes besides spaces (search words are letters and digits).
+WORD_SEPARATORS = "-'’.,/&()_+"
 ORGANIZATION_ORDER = [SortColumn(Organization.name_key), SortColumn(Organization.id)]
 
 
@@ -26,8 +28,15 @@ def word_search(
     """
     haystack: ColumnElement[str] = literal(" ")
     for column in columns:
-        haystack = haystack + func.coalesce(column, "") + " "
+        haystack = haystack + _spaced(func.coalesce(column, "")) + " "
     return [haystack.like(f"% {word}%") for word in words(search)]
+
+
+def _spaced(column: ColumnElement[str]) -> ColumnElement[str]:
+    """Punctuation as spaces: "saint-gobain" and "l'estuaire" hold the words "gobain", "estuaire"."""
+    for mark in WORD_SEPARATORS:
+        column = func.replace(column, mark, " ")
+    return column
 
 
 def organizations_query(kind: OrganizationKind, search: str | None) -> Select[Any]:
