@@ -3,9 +3,8 @@
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
-from typing import Any
 
-from sqlalchemy import ColumnElement, Row, and_, null, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, null, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
@@ -67,10 +66,12 @@ async def resolve_recipients(
         raise NotFound(("clientId",), "No client has this id.")
     if site_id is not None and rows[0].site_id is None:
         raise NotFound(("siteId",), "This client has no site with this id.")
-    return [_recipient(row, document) for row in rows if row.ContactLink is not None]
+    return [_recipient(link, contact, document) for _, link, contact in rows if link is not None]
 
 
-def _query(viewer: Viewer, client_id: int, site_id: int | None, document: DocumentKind, today: date) -> Any:
+def _query(
+    viewer: Viewer, client_id: int, site_id: int | None, document: DocumentKind, today: date
+) -> Select[int | None, ContactLink, Contact]:
     site_column = Site.id if site_id is not None else null()
     query = select(site_column.label("site_id"), ContactLink, Contact).select_from(Organization)
     if site_id is not None:
@@ -107,9 +108,8 @@ def _receiving_link(
     )
 
 
-def _recipient(row: Row[Any], document: DocumentKind) -> Recipient:
+def _recipient(link: ContactLink, contact: Contact, document: DocumentKind) -> Recipient:
     """`ALL_SITES` when the all-sites flag is on (it wins over the other), else `ATTACHED_SITE`."""
-    link, contact = row.ContactLink, row.Contact
     _, all_sites = FLAGS[document]
     reason = RecipientReason.ALL_SITES if getattr(link, all_sites.key) else RecipientReason.ATTACHED_SITE
     # The coordinates at the client win over the person's own.
