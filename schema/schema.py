@@ -3,11 +3,14 @@
 import strawberry
 from strawberry.schema.config import StrawberryConfig
 
+from schema.accounts import AccountMutations
+from schema.batches import BatchMutations
 from schema.card import CardMutations
 from schema.contacts import Contact, ContactLink, ExternalCollaborator, ExtranetUser
 from schema.guards import EXTENSIONS
 from schema.lifecycle import LifecycleMutations
 from schema.lists import ContactListQueries
+from schema.normalization import NormalizationMutations
 from schema.organization_mutations import OrganizationMutations
 from schema.organizations import Affair, Client, OrganizationQueries, Site, Supplier, ThirdParty
 from schema.recipients import RecipientQueries
@@ -22,7 +25,15 @@ class Query(ViewerQueries, ContactListQueries, OrganizationQueries, ReferenceQue
 
 
 @strawberry.type
-class Mutation(CardMutations, LifecycleMutations, OrganizationMutations, ReferenceMutations):
+class Mutation(
+    CardMutations,
+    LifecycleMutations,
+    OrganizationMutations,
+    ReferenceMutations,
+    BatchMutations,
+    NormalizationMutations,
+    AccountMutations,
+):
     pass
 
 
