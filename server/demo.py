@@ -310,24 +310,7 @@ def _draft(rng: random.Random, world: World, now: datetime, today: date) -> Draf
     woman = rng.random() < 0.5
     first, last = rng.choice(WOMEN if woman else MEN), rng.choice(LAST_NAMES)
     client = rng.choice(world.clients)
-    created = now - timedelta(days=rng.randint(20, 1500), minutes=rng.randint(0, 1440))
-    gone = rng.random() < 0.02
-    contact = {
-        "civility": _civility(rng, woman),
-        "last_name": last,
-        "first_name": first,
-        "email": _email(first, last, client.domain) if rng.random() < 0.4 else None,
-        "mobile": _mobile(rng) if rng.random() < 0.4 else None,
-        "notes": rng.choice(NOTES) if rng.random() < 0.1 else None,
-        "hidden_from_crm": rng.random() < 0.03,
-        "last_follow_up_on": today - timedelta(days=rng.randint(0, 540)) if rng.random() < 0.6 else None,
-        "status": ContactStatus.DISAPPEARED if gone else ContactStatus.ACTIVE,
-        "disappeared_on": today - timedelta(days=rng.randint(5, 300)) if gone else None,
-        "disappearance_reason": rng.choice(DEPARTURES) if gone else None,
-        "version": 1,
-        "created_at": created,
-        "updated_at": created,
-    }
+    contact = _person(rng, first, last, woman, client.domain, now, today)
     links = [_link(rng, client, first, last, woman, today, primary=True)]
     if rng.random() < 0.12:
         links.append(_link(rng, rng.choice(world.others), first, last, woman, today, primary=False))
@@ -340,6 +323,30 @@ def _draft(rng: random.Random, world: World, now: datetime, today: date) -> Draf
             event: rng.choice(list(ParticipationStatus)) for event in world.event_ids if rng.random() < 0.12
         },
     )
+
+
+def _person(
+    rng: random.Random, first: str, last: str, woman: bool, domain: str, now: datetime, today: date
+) -> dict[str, Any]:
+    """The contact's own columns: a few are hidden from the CRM, a few have disappeared."""
+    created = now - timedelta(days=rng.randint(20, 1500), minutes=rng.randint(0, 1440))
+    gone = rng.random() < 0.02
+    return {
+        "civility": _civility(rng, woman),
+        "last_name": last,
+        "first_name": first,
+        "email": _email(first, last, domain) if rng.random() < 0.4 else None,
+        "mobile": _mobile(rng) if rng.random() < 0.4 else None,
+        "notes": rng.choice(NOTES) if rng.random() < 0.1 else None,
+        "hidden_from_crm": rng.random() < 0.03,
+        "last_follow_up_on": today - timedelta(days=rng.randint(0, 540)) if rng.random() < 0.6 else None,
+        "status": ContactStatus.DISAPPEARED if gone else ContactStatus.ACTIVE,
+        "disappeared_on": today - timedelta(days=rng.randint(5, 300)) if gone else None,
+        "disappearance_reason": rng.choice(DEPARTURES) if gone else None,
+        "version": 1,
+        "created_at": created,
+        "updated_at": created,
+    }
 
 
 def _link(
