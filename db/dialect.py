@@ -67,6 +67,9 @@ class TokenMatch(ColumnElement[bool]):
     __visit_name__ = "token_match"
     inherit_cache = True
     type = Boolean()
+    # A predicate already: without this SQLAlchemy writes `… IN (…) = 1` on SQLite, which hides
+    # the IN from the planner (it then walks the whole name index).
+    _is_implicitly_boolean = True
     _traverse_internals: _TraverseInternalsType = [  # noqa: RUF012 (SQLAlchemy's own protocol)
         ("contact_id", InternalTraversal.dp_clauseelement),
         ("tokens", InternalTraversal.dp_clauseelement),

@@ -14,7 +14,7 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
@@ -79,11 +79,16 @@ _SORT_COLUMNS: dict[OrderField, tuple[QueryableAttribute[Any], bool]] = {
 DEFAULT_ORDER = (ContactOrder(OrderField.LAST_NAME), ContactOrder(OrderField.FIRST_NAME))
 
 
-def sort_columns(order: Sequence[ContactOrder] | None) -> list[SortColumn]:
+def sort_columns(order: Sequence[ContactOrder] | None, *, searching: bool = False) -> list[SortColumn]:
     """The keyset columns of an ordering, ending with the id so that every row has its place.
 
     People with the same last name read by first name, and the id runs the way of the last
     field: so "last name descending" is exactly the name index read backwards.
+
+    When searching, the columns are wrapped in an expression the planners cannot serve from the
+    order's index. Otherwise, to fill a page, PostgreSQL walks that index filtering every row,
+    trusting that matches are spread evenly; they are not (every "Martin" sorts together), and
+    "martin" at a million contacts took 3.6 s. From the search index, then sorted: 16 ms.
     """
     items = list(order or DEFAULT_ORDER)
     if items[-1].field is OrderField.LAST_NAME:
@@ -91,7 +96,8 @@ def sort_columns(order: Sequence[ContactOrder] | None) -> list[SortColumn]:
     columns = []
     for item in items:
         column, nullable = _SORT_COLUMNS[item.field]
-        columns.append(SortColumn(column, descending=item.descending, nullable=nullable))
+        key = func.coalesce(column, column) if searching else column
+        columns.append(SortColumn(key, descending=item.descending, nullable=nullable))
     return [*columns, SortColumn(Contact.id, descending=items[-1].descending)]
 
 
@@ -186,7 +192,9 @@ async def list_contacts(
     order: Sequence[ContactOrder] | None,
     page: PageRequest,
 ) -> Page:
-    return await fetch_page(session, contacts_query(viewer, criteria), sort_columns(order), page)
+    searching = any(words(c.search) for c in criteria if c.search)
+    columns = sort_columns(order, searching=searching)
+    return await fetch_page(session, contacts_query(viewer, criteria), columns, page)
 
 
 async def count_contacts(session: AsyncSession, viewer: Viewer, *, criteria: Sequence[ContactFilter]) -> int:

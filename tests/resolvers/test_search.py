@@ -126,3 +126,18 @@ def test_tokens_are_the_folded_words_once_each() -> None:
     assert tokens_text("Lefèvre-Ébrard", "Anne", "anne.lefevre@acme.fr", None) == (
         " lefevre ebrard anne acme fr "
     )
+
+
+async def test_search_results_page_forward_and_back(db: Database, people: dict[str, Contact]) -> None:
+    async def page(request: PageRequest) -> tuple[list[str], list[str]]:
+        async with db.read() as session:
+            found = await list_contacts(
+                session, viewer(), criteria=[ContactFilter(search="acme")], order=None, page=request
+            )
+        return [row[0].last_name for row in found.rows], found.cursors
+
+    first, cursors = await page(PageRequest(first=2))
+    second, _ = await page(PageRequest(first=2, after=cursors[-1]))
+    back, _ = await page(PageRequest(last=2, before=cursors[-1]))
+
+    assert (first, second, back) == (["Bégué", "Dupont"], ["Lefèvre"], ["Bégué"])
