@@ -114,7 +114,16 @@ def _count_statements(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "after_cursor_execute")
     def after(*_args: Any) -> None:
-        stats = current_stats.get()
-        if stats is not None and stats._started:
-            stats.statements += 1
-            stats.seconds += time.perf_counter() - stats._started.pop()
+        _finish()
+
+    # A statement that fails ran all the same: count it too.
+    @event.listens_for(engine.sync_engine, "handle_error")
+    def failed(_context: Any) -> None:
+        _finish()
+
+
+def _finish() -> None:
+    stats = current_stats.get()
+    if stats is not None and stats._started:
+        stats.statements += 1
+        stats.seconds += time.perf_counter() - stats._started.pop()

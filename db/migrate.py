@@ -4,8 +4,11 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -27,3 +30,17 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
 
     async with engine.begin() as connection:
         await connection.run_sync(run)
+
+
+def head_revision() -> str | None:
+    """The newest migration of the code."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+async def current_revision(session: AsyncSession) -> str | None:
+    """The migration the database is at; None for a database never migrated."""
+    try:
+        revision = await session.scalar(text("SELECT version_num FROM alembic_version"))
+    except DBAPIError:  # no alembic_version table: nothing was ever applied
+        return None
+    return str(revision) if revision is not None else None

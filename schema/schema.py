@@ -1,7 +1,9 @@
 """The Query and Mutation roots, composed from the domain modules, and the schema built from them."""
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
 from schema.accounts import AccountMutations
 from schema.batches import BatchMutations
@@ -51,7 +53,22 @@ NODE_TYPES = [
     ExternalCollaborator,
 ]
 
-schema = strawberry.Schema(
+
+class CarnetSchema(strawberry.Schema):
+    """Errors are logged once, where they are understood.
+
+    An unexpected one is logged with its stack and the request id by MaskUnexpectedErrors; a
+    caller's mistake (validation, limits, permissions) is answered, not logged. Strawberry's
+    own logging would log both again, SQL parameters (contact e-mails) and whole documents included.
+    """
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        return None
+
+
+schema = CarnetSchema(
     query=Query,
     mutation=Mutation,
     types=[*NODE_TYPES, ContactLink],

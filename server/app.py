@@ -20,6 +20,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http.ides import GraphQL_IDE
 
 from db.engine import Database, open_database
+from db.migrate import current_revision, head_revision
 from resolvers.access import Role, Viewer
 from schema.context import Context
 from schema.schema import schema
@@ -41,6 +42,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         db = database or open_database(settings.database_url)
         app.state.db = db
+        app.state.head_revision = head_revision()
         try:
             yield
         finally:
@@ -70,13 +72,18 @@ async def healthz(_request: Request) -> Response:
 
 
 async def readyz(request: Request) -> Response:
+    """Ready when the database answers and is migrated to the code's newest revision."""
     db: Database = request.app.state.db
     try:
         async with db.read() as session:
             await session.execute(text("SELECT 1"))
+        async with db.read() as session:
+            revision = await current_revision(session)
     except Exception:
         log.exception("readiness check failed")
         return JSONResponse({"status": "database unavailable"}, status_code=503)
+    if revision != request.app.state.head_revision:
+        return JSONResponse({"status": "database not migrated"}, status_code=503)
     return JSONResponse({"status": "ready"})
 
 

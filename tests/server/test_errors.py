@@ -175,3 +175,29 @@ async def test_an_unexpected_exception_in_a_mutation_is_masked_too(tableless: ht
     assert [
         (error["message"], error["path"], error["extensions"]["code"]) for error in response.json()["errors"]
     ] == [("Internal error.", ["createContact"], "INTERNAL_ERROR")]
+
+
+async def test_a_database_never_migrated_is_alive_but_not_ready(tableless: httpx.AsyncClient) -> None:
+    alive = await tableless.get("/healthz")
+    ready = await tableless.get("/readyz")
+
+    assert (alive.status_code, alive.json()) == (200, {"status": "alive"})
+    assert (ready.status_code, ready.json()) == (503, {"status": "database not migrated"})
+
+
+async def test_a_statement_that_fails_is_counted_in_the_query_stats(tmp_path: Path) -> None:
+    path = tmp_path / "never-migrated.db"
+    sqlite3.connect(path).close()
+    settings = Settings(
+        secret=SECRET, database_url=f"sqlite+aiosqlite:///{path}", clock=lambda: NOW, query_stats=True
+    )
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://carnet.test") as http:
+            response = await http.post(
+                "/graphql", json={"query": "{ clients { edges { cursor } } }"}, headers=bearer()
+            )
+
+    assert response.json()["errors"][0]["message"] == "Internal error."
+    assert response.json()["extensions"]["queryStats"]["sqlStatements"] == 1
