@@ -14,7 +14,7 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
@@ -33,7 +33,7 @@ from db.models import (
     TargetMember,
 )
 from resolvers.access import Viewer, visible_contact
-from resolvers.paging import Page, PageRequest, SortColumn, count, fetch_page
+from resolvers.paging import Page, PageQuery, PageRequest, SortColumn, count, fetch_page, fetch_pages
 from resolvers.text import words
 
 
@@ -184,6 +184,24 @@ def contact_ids_query(viewer: Viewer, filters: Sequence[ContactFilter] = ()) -> 
     return select(Contact.id).where(visible_contact(viewer), *_all_criteria(filters))
 
 
+@dataclass(frozen=True)
+class ListRequest:
+    """One list of contacts to read: its criteria (a nested list's scope among them), order, page."""
+
+    criteria: tuple[ContactFilter, ...]
+    order: tuple[ContactOrder, ...] | None
+    page: PageRequest
+
+    @property
+    def searching(self) -> bool:
+        return any(words(criteria.search) for criteria in self.criteria if criteria.search)
+
+
+def _page_query(viewer: Viewer, request: ListRequest) -> PageQuery:
+    columns = sort_columns(request.order, searching=request.searching)
+    return PageQuery(contacts_query(viewer, request.criteria), columns, request.page)
+
+
 async def list_contacts(
     session: AsyncSession,
     viewer: Viewer,
@@ -192,13 +210,45 @@ async def list_contacts(
     order: Sequence[ContactOrder] | None,
     page: PageRequest,
 ) -> Page:
-    searching = any(words(c.search) for c in criteria if c.search)
-    columns = sort_columns(order, searching=searching)
-    return await fetch_page(session, contacts_query(viewer, criteria), columns, page)
+    request = ListRequest(tuple(criteria), tuple(order) if order else None, page)
+    return (await pages_by_request(session, viewer, [request]))[0]
+
+
+async def pages_by_request(
+    session: AsyncSession, viewer: Viewer, requests: Sequence[ListRequest]
+) -> list[Page]:
+    """The pages of several lists (the contacts of each client of a page): one statement for all
+    the lists that share an ordering, whatever their number."""
+    shapes: dict[tuple[Any, ...], list[int]] = {}
+    for index, request in enumerate(requests):
+        shapes.setdefault((request.order, request.searching, request.page.backward), []).append(index)
+    pages: dict[int, Page] = {}
+    for indexes in shapes.values():
+        listings = [_page_query(viewer, requests[index]) for index in indexes]
+        pages.update(zip(indexes, await fetch_pages(session, Contact, listings), strict=True))
+    return [pages[index] for index in range(len(requests))]
 
 
 async def count_contacts(session: AsyncSession, viewer: Viewer, *, criteria: Sequence[ContactFilter]) -> int:
-    return await count(session, contact_ids_query(viewer, criteria))
+    return (await counts_by_criteria(session, viewer, [tuple(criteria)]))[0]
+
+
+async def counts_by_criteria(
+    session: AsyncSession, viewer: Viewer, lists: Sequence[tuple[ContactFilter, ...]]
+) -> list[int]:
+    """How many contacts each list holds, whatever its page: one statement for all."""
+    if len(lists) == 1:
+        return [await count(session, contact_ids_query(viewer, lists[0]))]
+    counts = union_all(
+        *(
+            select(literal(index).label("_list"), func.count().label("_count")).select_from(
+                contact_ids_query(viewer, criteria).subquery()
+            )
+            for index, criteria in enumerate(lists)
+        )
+    )
+    totals = {row[0]: row[1] for row in await session.execute(counts)}
+    return [int(totals[index]) for index in range(len(lists))]
 
 
 def participants_query(viewer: Viewer, event_id: int, status: ParticipationStatus | None) -> Select[Any]:

@@ -8,7 +8,21 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, and_, false, func, literal, or_, select, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    and_,
+    column,
+    false,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
@@ -159,29 +173,80 @@ def _short_of(sort: SortColumn, value: Any) -> ColumnElement[bool]:
     return short
 
 
+@dataclass(frozen=True)
+class PageQuery:
+    """One list to page through: its query, its ordering (ending with a unique column), the page."""
+
+    query: Select[Any]
+    columns: Sequence[SortColumn]
+    request: PageRequest
+
+    def keyed(self) -> Select[Any]:
+        """The page's query: the sort keys labelled `_key<i>`, the cursors applied, one row extra."""
+        columns, request = self.columns, self.request
+        keyed = self.query.add_columns(*(sort.column.label(f"_key{i}") for i, sort in enumerate(columns)))
+        if request.after is not None:
+            keyed = keyed.where(_after(columns, decode_cursor(request.after, columns)))
+        if request.before is not None:
+            keyed = keyed.where(_before(columns, decode_cursor(request.before, columns)))
+        keyed = keyed.order_by(*(sort.ordering(request.backward) for sort in columns))
+        return keyed.limit(request.size + 1)
+
+    def page(self, rows: list[Row[Any]], trailing: int = 0) -> Page:
+        """The page of rows read by `keyed()`, in the ordering's direction, with their cursors.
+
+        The sort keys are the last columns of each row but `trailing` ones."""
+        request, more = self.request, len(rows) > self.request.size
+        rows = rows[: request.size]
+        if request.backward:
+            rows.reverse()
+        start = len(rows[0]) - len(self.columns) - trailing if rows else 0
+        return Page(
+            rows=rows,
+            cursors=[encode_cursor(row[start : start + len(self.columns)]) for row in rows],
+            has_next=more if not request.backward else request.before is not None,
+            has_previous=more if request.backward else request.after is not None,
+        )
+
+
 async def fetch_page(
     session: AsyncSession, query: Select[Any], columns: Sequence[SortColumn], request: PageRequest
 ) -> Page:
     """One page of `query` in the order of `columns` (which must end with a unique column)."""
-    keyed = query.add_columns(*(sort.column.label(f"_key{i}") for i, sort in enumerate(columns)))
-    if request.after is not None:
-        keyed = keyed.where(_after(columns, decode_cursor(request.after, columns)))
-    if request.before is not None:
-        keyed = keyed.where(_before(columns, decode_cursor(request.before, columns)))
-    keyed = keyed.order_by(*(sort.ordering(request.backward) for sort in columns))
-    rows = list((await session.execute(keyed.limit(request.size + 1))).all())
-    more = len(rows) > request.size
-    rows = rows[: request.size]
-    if request.backward:
-        rows.reverse()
-    width = len(rows[0]) - len(columns) if rows else 0
-    cursors = [encode_cursor(row[width:]) for row in rows]
-    return Page(
-        rows=rows,
-        cursors=cursors,
-        has_next=more if not request.backward else request.before is not None,
-        has_previous=more if request.backward else request.after is not None,
+    listing = PageQuery(query, columns, request)
+    return listing.page(list((await session.execute(listing.keyed())).all()))
+
+
+async def fetch_pages(session: AsyncSession, entity: Any, listings: Sequence[PageQuery]) -> list[Page]:
+    """Pages of several lists of `entity` in one statement: each page's query in a UNION ALL.
+
+    For the nested lists of a list (the contacts of each client of a page of clients): one
+    statement whatever the number of lists. Each page's query keeps its own ordering and LIMIT
+    (so its index); the union is sorted by list, then by the keys in each list's direction.
+    """
+    if len(listings) == 1:
+        return [await fetch_page(session, listings[0].query, listings[0].columns, listings[0].request)]
+    union = union_all(
+        *(
+            select(listing.keyed().add_columns(literal(i).label("_list")).subquery())
+            for i, listing in enumerate(listings)
+        )
     )
+    width = len(listings[0].columns)
+    keys = [
+        SortColumn(literal_column(f"_key{i}"), sort.descending, sort.nullable)
+        for i, sort in enumerate(listings[0].columns)
+    ]
+    ordered = union.order_by(
+        literal_column("_list"), *(key.ordering(listings[0].request.backward) for key in keys)
+    )
+    statement = select(entity, *(column(f"_key{i}") for i in range(width)), column("_list")).from_statement(
+        ordered
+    )
+    grouped: list[list[Row[Any]]] = [[] for _ in listings]
+    for row in await session.execute(statement):
+        grouped[row[-1]].append(row)
+    return [listing.page(rows, trailing=1) for listing, rows in zip(listings, grouped, strict=True)]
 
 
 async def count(session: AsyncSession, query: Select[Any]) -> int:

@@ -9,12 +9,12 @@ from resolvers import contact_lists
 from resolvers.contact_lists import ContactOrder as Order
 from resolvers.contact_lists import OrderField
 from resolvers.errors import DomainError
-from resolvers.paging import PageRequest
+from resolvers.paging import BadPageRequest, PageRequest
 from schema.contacts import Contact, ContactStatus
 from schema.context import Info
 from schema.errors import ReadErrorCode, read_error
 from schema.ids import optional_pk_of
-from schema.pagination import Connection, connection, counter, page_request, read_page
+from schema.pagination import Connection, connection, page_request
 
 ORGANIZATION_TYPES = ("Client", "Supplier", "ThirdParty")
 
@@ -99,16 +99,22 @@ async def contact_connection(
     scope: contact_lists.ContactFilter | None = None,
     order: list[ContactOrder] | None = None,
 ) -> Connection[Contact]:
-    """A page of the contacts the viewer may see that match `filter` and `scope`."""
+    """A page of the contacts the viewer may see that match `filter` and `scope`.
+
+    Through per-request loaders: the nested lists of a list (each client's contacts) are read
+    together, one statement for the pages and one for the counts, however many there are.
+    """
     ctx = info.context
-    criteria = [c for c in (scope, _read_criteria(filter)) if c is not None]
-    ordering = [item.order() for item in order] if order else None
-    rows = await read_page(
-        ctx,
-        lambda s: contact_lists.list_contacts(s, ctx.viewer, criteria=criteria, order=ordering, page=page),
-    )
-    total = counter(ctx, lambda s: contact_lists.count_contacts(s, ctx.viewer, criteria=criteria))
-    return connection(rows, [Contact.from_row(row[0]) for row in rows.rows], total)  # type: ignore[return-value]
+    criteria = tuple(c for c in (scope, _read_criteria(filter)) if c is not None)
+    ordering = tuple(item.order() for item in order) if order else None
+    request = contact_lists.ListRequest(criteria, ordering, page)
+    try:
+        rows = await ctx.loaders.of(contact_lists.pages_by_request).load(request)
+    except BadPageRequest as error:
+        raise read_error(str(error)) from error
+    counts = ctx.loaders.of(contact_lists.counts_by_criteria)
+    contacts = [Contact.from_row(row[0]) for row in rows.rows]
+    return connection(rows, contacts, lambda: counts.load(criteria))  # type: ignore[return-value]
 
 
 @strawberry.type

@@ -225,3 +225,41 @@ async def test_every_nested_list_filters_and_hides_alike(graphql: GraphQL, world
         "contacts": {"totalCount": 1, "edges": [{"node": {"lastName": "Lefèvre"}}]}
     }
     assert portal.data["event"]["participants"]["totalCount"] == 1
+
+
+async def test_a_nested_list_asked_twice_differently_answers_each(
+    graphql: GraphQL, world: dict[str, str]
+) -> None:
+    query = """query ($acme: ID!, $after: String) { node(id: $acme) { ... on Client {
+      first: contacts(first: 1) { totalCount edges { node { lastName } } pageInfo { endCursor } }
+      found: contacts(filter: {search: "lef"}) { totalCount edges { node { lastName } } }
+      next: contacts(first: 1, after: $after) { edges { node { lastName } } }
+    } } }"""
+    start = await graphql(query, {"acme": world["acme"]})
+    assert start.data is not None
+    cursor = start.data["node"]["first"]["pageInfo"]["endCursor"]
+
+    result = await graphql(query, {"acme": world["acme"], "after": cursor})
+
+    assert result.errors is None
+    assert result.data == {
+        "node": {
+            "first": {
+                "totalCount": 3,
+                "edges": [{"node": {"lastName": "Bégué"}}],
+                "pageInfo": {"endCursor": cursor},
+            },
+            "found": {"totalCount": 1, "edges": [{"node": {"lastName": "Lefèvre"}}]},
+            "next": {"edges": [{"node": {"lastName": "Bell"}}]},
+        }
+    }
+
+
+async def test_a_foreign_cursor_in_a_nested_list_is_refused(graphql: GraphQL, world: dict[str, str]) -> None:
+    query = """query ($acme: ID!) { node(id: $acme) { ... on Client {
+      contacts(first: 1, after: "nonsense") { edges { node { lastName } } } } } }"""
+
+    result = await graphql(query, {"acme": world["acme"]})
+
+    assert result.errors is not None
+    assert [error.extensions for error in result.errors] == [{"code": "BAD_USER_INPUT"}]

@@ -26,6 +26,7 @@ from db.models import (
 )
 from resolvers.search import refresh_contact_keys
 from schema import guards
+from tests import factories
 from tests.conftest import NOW, GraphQL
 
 PEOPLE = 120
@@ -160,3 +161,42 @@ async def test_a_document_is_parsed_and_validated_once(graphql: GraphQL, crowd: 
     assert guards._parsed.cache_info().misses == parsed.misses
     assert guards._validated.cache_info().misses == validated.misses
     assert guards._validated.cache_info().hits == validated.hits + 2
+
+
+NESTED = """
+query ($first: Int) {
+  clients(first: 20) { edges { node {
+    code
+    contacts(first: $first) { totalCount edges { node { lastName links { function } } } }
+    sites { contacts(first: 2) { totalCount edges { node { lastName } } } }
+  } } }
+}
+"""
+
+
+@pytest.mark.parametrize("first", [1, 50])
+async def test_the_nested_lists_of_a_list_are_read_together(
+    db: Database, graphql: GraphQL, first: int
+) -> None:
+    for number in range(12):
+        client = await factories.client(db, code=f"C{number:02}", name=f"Client {number:02}")
+        await factories.site(db, client, code=f"S{number:02}", name=f"Site {number:02}")
+        for person in range(number % 3 + 1):
+            await factories.contact(db, f"Contact {number:02}-{person}", at=client, function="DAF")
+
+    result = await graphql(NESTED, {"first": first})
+
+    assert result.errors is None
+    assert result.data is not None
+    clients = [edge["node"] for edge in result.data["clients"]["edges"]]
+    assert [c["contacts"]["totalCount"] for c in clients] == [number % 3 + 1 for number in range(12)]
+    assert [len(c["contacts"]["edges"]) for c in clients] == [
+        min(first, number % 3 + 1) for number in range(12)
+    ]
+    assert [edge["node"] for edge in clients[5]["contacts"]["edges"]] == [
+        {"lastName": f"Contact 05-{person}", "links": [{"function": "DAF"}]}
+        for person in range(min(first, 3))
+    ]
+    # clients, their contacts' pages and counts, the links, the sites, the sites' pages and counts
+    assert result.extensions is not None
+    assert result.extensions["queryStats"]["sqlStatements"] == 7
