@@ -9,8 +9,11 @@ from typing import Any
 import pytest
 
 from db.models import ContactStatus, ParticipationStatus
-from resolvers.access import Role
+from resolvers.access import Role, Viewer
+from resolvers.contact_lists import ContactFilter
+from resolvers.errors import ErrorCode
 from resolvers.global_ids import to_global_id
+from resolvers.selection import ContactSelection, select_contacts
 from schema.schema import schema
 from tests import factories
 from tests.conftest import GraphQL, context
@@ -686,3 +689,26 @@ async def test_the_portal_may_not_run_a_batch(
         ("Your role may not use this field.", {"code": "FORBIDDEN"})
     ]
     assert await factories.database_state(db) == before
+
+
+async def test_a_selection_never_reaches_a_contact_the_viewer_may_not_see(
+    db: Any, world: dict[str, Any]
+) -> None:
+    """The schema lets only staff run batches; the selection itself still applies rule 7."""
+    w = world
+    hidden = await factories.contact(db, "Caché", at=w["acme"], hidden_from_crm=True)
+    gone = await factories.contact(db, "Parti", at=w["acme"], status=ContactStatus.DISAPPEARED)
+    portal = Viewer(subject="crm", role=Role.PORTAL)
+    by_ids = ContactSelection(ids=[w["marie"].id, hidden.id, gone.id])
+    by_filter = ContactSelection(filter=ContactFilter(organization_id=w["acme"].id))
+
+    async with db.read() as session:
+        ticked = await select_contacts(session, portal, by_ids, max_selection=10, lock=False)
+        matched = await select_contacts(session, portal, by_filter, max_selection=10, lock=False)
+
+    assert ticked.contact_ids == [w["marie"].id]
+    assert [(problem.code, problem.path, problem.contact_id) for problem in ticked.problems] == [
+        (ErrorCode.NOT_FOUND, ("input", "selection", "ids", "1"), hidden.id),
+        (ErrorCode.NOT_FOUND, ("input", "selection", "ids", "2"), gone.id),
+    ]
+    assert matched.contact_ids == [w["marie"].id, w["jeanne"].id]
