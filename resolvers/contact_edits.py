@@ -7,11 +7,21 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import NOTES_MAX, PERSON_NAME_MAX, TEXT_MAX, Affair, Contact, ContactStatus, Organization
+from db.models import (
+    NOTES_MAX,
+    PERSON_NAME_MAX,
+    TEXT_MAX,
+    Affair,
+    Contact,
+    ContactStatus,
+    Organization,
+    OrganizationKind,
+)
 from resolvers.cards import Card, load_card, new_card, save_card
 from resolvers.coordinates import clean_email, clean_linkedin_url, clean_phone
 from resolvers.errors import DomainError, ErrorCode, Invalid, Path, Problems
 from resolvers.link_fields import apply_link_fields, camel, find_organization, new_link
+from resolvers.organizations import OrganizationRef
 from resolvers.text import clean
 
 REQUIRED = ("last_name", "hidden_from_crm")
@@ -75,7 +85,7 @@ async def create_contact(
     await session.flush()
     card = new_card(contact)
     primary = new_link(card, organization, primary=True, now=now)
-    link_fields = {k: v for k, v in (link or {}).items() if k != "organization_id"}
+    link_fields = {k: v for k, v in (link or {}).items() if k != "organization"}
     await apply_link_fields(session, card, primary, link_fields, ("input", "link"))
     card.affair_ids = {affair.id for affair in affairs}
     await save_card(session, card, actor=actor, operation=operation, now=now)
@@ -96,8 +106,10 @@ async def _primary_organization(
     session: AsyncSession, link: Mapping[str, Any] | None, affairs: Sequence[Affair]
 ) -> Organization:
     if link is not None:
-        return await find_organization(session, link["organization_id"], ("input", "link", "organizationId"))
-    return await find_organization(session, affairs[0].client_id, ("input", "affairIds", "0"))
+        return await find_organization(session, link["organization"], ("input", "link", "organizationId"))
+    return await find_organization(
+        session, OrganizationRef(affairs[0].client_id, OrganizationKind.CLIENT), ("input", "affairIds", "0")
+    )
 
 
 async def update_contact(

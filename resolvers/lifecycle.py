@@ -9,10 +9,19 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import TEXT_MAX, Affair, Contact, ContactStatus, ExternalCollaborator, ExtranetUser
+from db.models import (
+    TEXT_MAX,
+    Affair,
+    Contact,
+    ContactStatus,
+    ExternalCollaborator,
+    ExtranetUser,
+    OrganizationKind,
+)
 from resolvers.cards import load_card, save_card
 from resolvers.contact_edits import assign, contact_values, create_contact
 from resolvers.errors import DomainError, ErrorCode, Invalid, NotAllowed, Problems
+from resolvers.organizations import OrganizationRef
 from resolvers.text import clean
 
 CONTACT_PATH = ("input", "contactId")
@@ -37,7 +46,7 @@ async def quick_create_contact(
     return await create_contact(
         session,
         fields=fields,
-        link={"organization_id": affair.client_id},
+        link={"organization": OrganizationRef(affair.client_id, OrganizationKind.CLIENT)},
         affair_ids=[affair.id],
         actor=actor,
         now=now,

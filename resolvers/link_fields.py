@@ -15,6 +15,7 @@ from db.models import TEXT_MAX, ContactLink, InterlocutorType, Organization, Org
 from resolvers.cards import Card, Link
 from resolvers.coordinates import clean_email, clean_phone
 from resolvers.errors import DomainError, Duplicate, ErrorCode, NotFound, Path, Problems
+from resolvers.organizations import OrganizationRef
 from resolvers.text import clean
 
 TEXTS = ("function", "department", "extension")
@@ -33,9 +34,10 @@ def camel(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
-async def find_organization(session: AsyncSession, organization_id: int, path: Path) -> Organization:
-    organization = await session.get(Organization, organization_id)
-    if organization is None:
+async def find_organization(session: AsyncSession, ref: OrganizationRef, path: Path) -> Organization:
+    """The organisation an input names; NotFound also when the id claimed another kind."""
+    organization = await session.get(Organization, ref.id)
+    if organization is None or organization.kind is not ref.kind:
         raise NotFound(path, "No organisation has this id.")
     return organization
 

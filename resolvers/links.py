@@ -20,6 +20,7 @@ from resolvers.link_fields import (
     new_link,
     refuse_duplicate_link,
 )
+from resolvers.organizations import OrganizationRef
 
 CONTACT_PATH = ("input", "contactId")
 ORGANIZATION_PATH = ("input", "organizationId")
@@ -37,10 +38,10 @@ async def link_contact(
     """Attach the contact to one more organisation, with that link's own details."""
     card = await load_card(session, contact_id, expected_version=expected_version, path=CONTACT_PATH)
     where = ("input", "link", "organizationId")
-    organization = await find_organization(session, link["organization_id"], where)
+    organization = await find_organization(session, link["organization"], where)
     refuse_duplicate_link(card, organization.id, where)
     added = new_link(card, organization, primary=False, now=now)
-    fields = {name: value for name, value in link.items() if name != "organization_id"}
+    fields = {name: value for name, value in link.items() if name != "organization"}
     await apply_link_fields(session, card, added, fields, ("input", "link"))
     await save_card(session, card, actor=actor, operation="linkContact", now=now)
     return card.contact
@@ -51,14 +52,14 @@ async def update_contact_link(
     *,
     contact_id: int,
     expected_version: int | None,
-    organization_id: int,
+    organization: OrganizationRef,
     fields: Mapping[str, Any],
     actor: str,
     now: datetime,
 ) -> Contact:
     """Change the given fields of the contact's link to an organisation; `is_primary` promotes it."""
     card = await load_card(session, contact_id, expected_version=expected_version, path=CONTACT_PATH)
-    link = _link_to(card, organization_id)
+    link = _link_to(card, organization)
     await apply_link_fields(session, card, link, fields, ("input",))
     await save_card(session, card, actor=actor, operation="updateContactLink", now=now)
     return card.contact
@@ -69,13 +70,13 @@ async def unlink_contact(
     *,
     contact_id: int,
     expected_version: int | None,
-    organization_id: int,
+    organization: OrganizationRef,
     actor: str,
     now: datetime,
 ) -> Contact:
     """Remove a link; the last one is refused, and the oldest remaining replaces a removed primary."""
     card = await load_card(session, contact_id, expected_version=expected_version, path=CONTACT_PATH)
-    link = _link_to(card, organization_id)
+    link = _link_to(card, organization)
     if len(card.links) == 1:
         raise LastAttachment(ORGANIZATION_PATH, "A contact stays attached to at least one organisation.")
     card.remove(link)
@@ -90,8 +91,8 @@ def oldest(links: list[Link]) -> Link:
     return min(links, key=lambda link: (link.row.created_at, link.row.id))
 
 
-def _link_to(card: Card, organization_id: int) -> Link:
-    link = card.link_to(organization_id)
-    if link is None:
+def _link_to(card: Card, organization: OrganizationRef) -> Link:
+    link = card.link_to(organization.id)
+    if link is None or link.organization.kind is not organization.kind:
         raise NotFound(ORGANIZATION_PATH, "The contact has no link to this organisation.")
     return link

@@ -1,6 +1,7 @@
 """Reading organisations (clients, suppliers, third parties), their sites and affairs."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, literal, select
@@ -15,6 +16,16 @@ from resolvers.text import words
 
 # What separates words in names and codes besides spaces (search words are letters and digits).
 WORD_SEPARATORS = "-'’.,/&()_+"
+
+
+@dataclass(frozen=True)
+class OrganizationRef:
+    """An organisation as an input names it: its key and the kind the id claimed."""
+
+    id: int
+    kind: OrganizationKind
+
+
 ORGANIZATION_ORDER = [SortColumn(Organization.name_key), SortColumn(Organization.id)]
 
 

@@ -10,11 +10,10 @@ from resolvers.errors import DomainError, ErrorCode
 from schema.contacts import Civility, Contact
 from schema.context import Context, Info
 from schema.errors import UserError, user_errors
-from schema.ids import pk_of
+from schema.ids import organization_ref, pk_of
 from schema.permissions import StaffOnly
 from schema.writes import write
 
-ORGANIZATION_TYPES = ("Client", "Supplier", "ThirdParty")
 UNSET: Any = strawberry.UNSET
 
 
@@ -67,7 +66,7 @@ class ContactLinkInput:
     def fields(self, path: tuple[str, ...]) -> dict[str, Any]:
         """The link's fields as the use cases take them, ids decoded (NOT_FOUND at their path)."""
         values = given(self, *LINK_FIELDS)
-        values["organization_id"] = pk_of(self.organization_id, ORGANIZATION_TYPES, (*path, "organizationId"))
+        values["organization"] = organization_ref(self.organization_id, (*path, "organizationId"))
         if self.site_ids is not strawberry.UNSET:
             values["site_ids"] = site_pks(self.site_ids, path)
         return values

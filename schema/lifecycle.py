@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
 from resolvers import lifecycle, links
+from resolvers.organizations import OrganizationRef
 from schema.card import (
     LINK_FIELDS,
-    ORGANIZATION_TYPES,
     UNSET,
     ContactLinkInput,
     ContactPayload,
@@ -25,7 +25,7 @@ from schema.card import (
 )
 from schema.contacts import Civility
 from schema.context import Context, Info
-from schema.ids import pk_of
+from schema.ids import organization_ref, pk_of
 from schema.permissions import StaffOnly
 from schema.writes import write
 
@@ -112,8 +112,8 @@ class ReinstateContactInput(CardInput):
     pass
 
 
-def organization_pk(value: strawberry.ID) -> int:
-    return pk_of(value, ORGANIZATION_TYPES, ("input", "organizationId"))
+def organization(value: strawberry.ID) -> OrganizationRef:
+    return organization_ref(value, ("input", "organizationId"))
 
 
 def day_or_today(ctx: Context, day: date | None) -> date:
@@ -174,7 +174,7 @@ class LifecycleMutations:
                 session,
                 contact_id=input.contact_pk(),
                 expected_version=input.version(),
-                organization_id=organization_pk(input.organization_id),
+                organization=organization(input.organization_id),
                 fields=input.fields(),
                 actor=ctx.viewer.subject,
                 now=ctx.now,
@@ -193,7 +193,7 @@ class LifecycleMutations:
                 session,
                 contact_id=input.contact_pk(),
                 expected_version=input.version(),
-                organization_id=organization_pk(input.organization_id),
+                organization=organization(input.organization_id),
                 actor=ctx.viewer.subject,
                 now=ctx.now,
             ),

@@ -281,6 +281,10 @@ REFUSALS = [
         {"lastName": "Dupont", "link": {"organizationId": gid("Client", 999)}},
         [["input", "link", "organizationId"], "NOT_FOUND"],
     ),
+    (
+        {"lastName": "Dupont", "link": {"organizationId": "SUPPLIER_AS_CLIENT"}},
+        [["input", "link", "organizationId"], "NOT_FOUND"],
+    ),
     ({"lastName": "Dupont", "link": {"function": "f" * 201}}, [["input", "link", "function"], "INVALID"]),
     ({"lastName": "Dupont", "link": {"email": "a@@b"}}, [["input", "link", "email"], "INVALID"]),
     ({"lastName": "Dupont", "link": {"fax": "0000"}}, [["input", "link", "fax"], "INVALID"]),
@@ -327,6 +331,7 @@ async def test_bad_input_is_refused_with_its_path_and_nothing_is_written(
     names = {
         "ACME": gid("Client", acme.id),
         "SUPPLIER": gid("Supplier", supplier.id),
+        "SUPPLIER_AS_CLIENT": gid("Client", supplier.id),
         "OTHER_SITE": gid("Site", other_site.id),
     }
     contact_input = dict(given)

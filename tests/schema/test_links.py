@@ -664,3 +664,43 @@ async def test_the_portal_meets_no_hidden_or_disappeared_interlocutor(
         "Parti",
         "Visible",
     ]
+
+
+@pytest.mark.parametrize("mutation", ["link", "update", "unlink"])
+async def test_an_organisation_id_claiming_another_kind_is_not_found(
+    db: Any, graphql: GraphQL, mutation: str
+) -> None:
+    acme = await factories.client(db)
+    supplier = await factories.supplier(db)
+    marie = await factories.contact(db, "Dupont", at=acme)
+    await factories.link(db, marie, supplier)
+    disguised = gid("Client", supplier.id)  # the supplier's key, dressed as a client's id
+    contact_id = gid("Contact", marie.id)
+    cases = {
+        "link": (
+            LINK,
+            {"contactId": contact_id, "link": {"organizationId": disguised}},
+            ["input", "link", "organizationId"],
+        ),
+        "update": (
+            UPDATE_LINK,
+            {"contactId": contact_id, "organizationId": disguised, "function": "x"},
+            ["input", "organizationId"],
+        ),
+        "unlink": (
+            UNLINK,
+            {"contactId": contact_id, "organizationId": disguised},
+            ["input", "organizationId"],
+        ),
+    }
+    document, fields, path = cases[mutation]
+    before = await factories.database_state(db)
+
+    result = await graphql(document, {"input": fields})
+
+    payload = next(iter(result.data.values()))  # type: ignore[union-attr]
+    assert payload == {
+        "contact": None,
+        "userErrors": [{"field": path, "code": "NOT_FOUND", "contactId": None}],
+    }
+    assert await factories.database_state(db) == before
