@@ -1,11 +1,12 @@
-"""`make bench` (`python -m bench`): seed, load, and print the table of ratios.
+"""`make bench` (`python -m bench`): seed, load, and print the tables of ratios.
 
-For each engine and size: seed the database unless it already holds that many contacts, serve it
-with `carnet serve` and with the hand-written limit, check both answer the same JSON, run the
-reference query closed-loop (Carnet and the limit taking turns, `--runs` times) and time a
-rare-name search. Medians of the runs are printed as ratios: Carnet ÷ limit, and 1M ÷ 10k.
+For each engine: seed a database per size unless it already holds that many contacts; for each
+size, serve it with `carnet serve` and with the hand-written limit (bench/limit.py), check both
+answer the same JSON, and run the reference query closed-loop, Carnet and the limit taking
+turns, `--runs` times. Then search a rare name at every size side by side. Medians of the runs
+are printed as ratios: Carnet ÷ limit, and largest size ÷ smallest.
 
-Loopback only; the machine is shared, so read ratios, not absolute figures.
+Loopback only; the machine is shared, so read the ratios rather than the absolute figures.
 """
 
 import argparse
@@ -13,24 +14,22 @@ import asyncio
 import json
 import statistics
 from pathlib import Path
-from typing import Any
 
-from bench import scenarios
+from bench import reference, search
 from bench.data import VERSION
 from bench.seed import contacts_in, seed
 
 RESULTS = Path("var/bench/results.json")
 POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432"
-THROUGHPUT_TARGET = 0.2
-SEARCH_DB_TARGET, SEARCH_HTTP_TARGET = 10.0, 1.5
+THROUGHPUT_TARGET, SQL_TARGET, REQUEST_TARGET = 0.2, 10.0, 1.5
 
 
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--engines", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql")
     parser.add_argument("--sizes", default="10000,1000000", help="contacts per database, comma-separated")
-    parser.add_argument("--postgres", default=POSTGRES, help="server URL; databases carnet_bench_<size>")
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--postgres", default=POSTGRES, help="server URL; databases carnet_bench_<size>_v<n>")
+    parser.add_argument("--runs", type=int, default=3, help="runs (and search rounds) per measure")
     parser.add_argument("--seconds", type=float, default=8.0, help="measured seconds per run")
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--reseed", action="store_true", help="seed again even if the database is there")
@@ -43,26 +42,16 @@ def _url(engine: str, size: int, postgres: str) -> str:
     return f"{postgres}/carnet_bench_{size}_v{VERSION}"
 
 
-async def _measure(url: str, size: int, options: scenarios.Options, reseed: bool) -> scenarios.Result:
+async def _seeded(url: str, size: int, reseed: bool) -> None:
     if reseed or await contacts_in(url) != size:
         print(f"  seeding {size:,} contacts… ", end="", flush=True)
         print(f"{await seed(url, size):.0f} s")
-    result = scenarios.Result()
-    with scenarios.servers(url) as both:
-        await scenarios.same_answers(both)
-        await scenarios.reference(both, options, result)
-        await scenarios.search(url, both, result)
-    print(
-        f"  reference: Carnet {statistics.median(result.ours):.1f} req/s, "
-        f"limit {statistics.median(result.limit):.1f} req/s, ratio {result.ratio:.3f}"
-    )
-    return result
 
 
-def _table(results: dict[tuple[str, int], scenarios.Result], sizes: list[int]) -> str:
-    small, large = min(sizes), max(sizes)
+def _reference_table(results: dict[tuple[str, int], reference.Throughput]) -> str:
     lines = [
-        "| engine | contacts | Carnet req/s | limit req/s | Carnet ÷ limit (target ≥ 0.2) |",
+        "| engine | contacts | Carnet req/s | limit req/s "
+        f"| Carnet ÷ limit (target ≥ {THROUGHPUT_TARGET:g}) |",
         "| --- | ---: | ---: | ---: | ---: |",
     ]
     for (engine, size), result in results.items():
@@ -70,41 +59,44 @@ def _table(results: dict[tuple[str, int], scenarios.Result], sizes: list[int]) -
             f"| {engine} | {size:,} | {statistics.median(result.ours):.1f} | "
             f"{statistics.median(result.limit):.1f} | **{result.ratio:.2f}** |"
         )
-    if small != large:
-        lines += ["", _search_table(results, small, large)]
     return "\n".join(lines)
 
 
-def _search_table(results: dict[tuple[str, int], scenarios.Result], small: int, large: int) -> str:
+def _search_table(results: dict[str, search.Timings], small: int, large: int) -> str:
     lines = [
-        f"| engine | search | SQL p50 {small:,} | SQL p50 {large:,} | ratio (≤ {SEARCH_DB_TARGET:g}) "
-        f"| request p50 {small:,} | request p50 {large:,} | ratio (≤ {SEARCH_HTTP_TARGET:g}) |",
+        f"| engine | search | SQL p50 {small:,} | SQL p50 {large:,} | ratio (≤ {SQL_TARGET:g}) "
+        f"| request p50 {small:,} | request p50 {large:,} | ratio (≤ {REQUEST_TARGET:g}) |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for engine in dict.fromkeys(engine for engine, _ in results):
-        if (engine, small) not in results or (engine, large) not in results:
-            continue
-        low, high = results[engine, small], results[engine, large]
-        for words in scenarios.SEARCHES:
-            db_low, db_high = low.search_db_ms[words], high.search_db_ms[words]
-            http_low, http_high = low.search_http_ms[words], high.search_http_ms[words]
+    for engine, timings in results.items():
+        for words in search.WORDS:
+            sql = [statistics.median(timings.sql[size, words]) for size in (small, large)]
+            request = [statistics.median(timings.request[size, words]) for size in (small, large)]
             lines.append(
-                f"| {engine} | `{words}` | {db_low:.2f} ms | {db_high:.2f} ms | **{db_high / db_low:.2f}** "
-                f"| {http_low:.2f} ms | {http_high:.2f} ms | **{http_high / http_low:.2f}** |"
+                f"| {engine} | `{words}` | {sql[0]:.2f} ms | {sql[1]:.2f} ms | **{sql[1] / sql[0]:.2f}** "
+                f"| {request[0]:.2f} ms | {request[1]:.2f} ms | **{request[1] / request[0]:.2f}** |"
             )
     return "\n".join(lines)
 
 
-def _save(results: dict[tuple[str, int], scenarios.Result]) -> None:
-    plain: dict[str, Any] = {
-        f"{engine}/{size}": {
-            "ours_rps": result.ours,
-            "limit_rps": result.limit,
-            "ratio": result.ratio,
-            "search_db_ms": result.search_db_ms,
-            "search_http_ms": result.search_http_ms,
-        }
-        for (engine, size), result in results.items()
+def _save(
+    throughputs: dict[tuple[str, int], reference.Throughput], searches: dict[str, search.Timings]
+) -> None:
+    plain = {
+        "reference": {
+            f"{engine}/{size}": {"ours_rps": result.ours, "limit_rps": result.limit, "ratio": result.ratio}
+            for (engine, size), result in throughputs.items()
+        },
+        "search": {
+            engine: {
+                f"{size}/{words}": {
+                    "sql_ms": timings.sql[size, words],
+                    "request_ms": timings.request[size, words],
+                }
+                for size, words in timings.sql
+            }
+            for engine, timings in searches.items()
+        },
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(plain, indent=2))
@@ -112,19 +104,30 @@ def _save(results: dict[tuple[str, int], scenarios.Result]) -> None:
 
 async def main() -> None:
     arguments = _arguments()
-    sizes = [int(size) for size in arguments.sizes.split(",")]
-    options = scenarios.Options(
+    sizes = sorted(int(size) for size in arguments.sizes.split(","))
+    options = reference.Options(
         runs=arguments.runs, seconds=arguments.seconds, concurrency=arguments.concurrency
     )
-    results: dict[tuple[str, int], scenarios.Result] = {}
+    throughputs: dict[tuple[str, int], reference.Throughput] = {}
+    searches: dict[str, search.Timings] = {}
     for engine in arguments.engines.split(","):
-        for size in sizes:
+        urls = {size: _url(engine, size, arguments.postgres) for size in sizes}
+        for size, url in urls.items():
             print(f"{engine}, {size:,} contacts")
-            url = _url(engine, size, arguments.postgres)
-            results[engine, size] = await _measure(url, size, options, arguments.reseed)
-    _save(results)
+            await _seeded(url, size, arguments.reseed)
+            result = throughputs[engine, size] = await reference.measure(url, options)
+            print(f"  reference query: Carnet ÷ limit = {result.ratio:.3f}")
+        if len(sizes) > 1:
+            print(f"{engine}, searching {', '.join(f'{size:,}' for size in sizes)} side by side")
+            searches[engine] = await search.measure(
+                {size: urls[size] for size in (sizes[0], sizes[-1])}, arguments.runs
+            )
+    _save(throughputs, searches)
     print()
-    print(_table(results, sizes))
+    print(_reference_table(throughputs))
+    if searches:
+        print()
+        print(_search_table(searches, sizes[0], sizes[-1]))
 
 
 if __name__ == "__main__":
