@@ -57,6 +57,8 @@ class ContactFilter:
 
     search: str | None = None
     organization_id: int | None = None
+    # The kind the caller's id claimed: a Client id holding a supplier's key matches nothing.
+    organization_kind: OrganizationKind | None = None
     site_id: int | None = None
     affair_id: int | None = None
     target_id: int | None = None
@@ -131,6 +133,11 @@ def _membership_criteria(criteria: ContactFilter) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     if criteria.organization_id is not None:
         where.append(_with_link(ContactLink.organization_id == criteria.organization_id))
+    if criteria.organization_kind is not None:
+        claimed = exists().where(
+            Organization.id == criteria.organization_id, Organization.kind == criteria.organization_kind
+        )
+        where.append(claimed)
     if criteria.site_id is not None:
         on_site = select(ContactLinkSite.link_id).where(ContactLinkSite.site_id == criteria.site_id)
         where.append(_with_link(ContactLink.id.in_(on_site)))

@@ -13,10 +13,8 @@ from resolvers.paging import BadPageRequest, PageRequest
 from schema.contacts import Contact, ContactStatus
 from schema.context import Info
 from schema.errors import ReadErrorCode, read_error
-from schema.ids import optional_pk_of
+from schema.ids import optional_pk_of, organization_ref
 from schema.pagination import Connection, connection, page_request
-
-ORGANIZATION_TYPES = ("Client", "Supplier", "ThirdParty")
 
 ContactOrderField = strawberry.enum(OrderField, name="ContactOrderField")
 
@@ -54,11 +52,15 @@ class ContactFilter:
 
     def criteria(self, path: tuple[str, ...] = ("filter",)) -> contact_lists.ContactFilter:
         """The resolvers' filter, ids decoded; an id of the wrong kind raises NotFound at its path."""
+        organization = (
+            organization_ref(self.organization_id, (*path, "organizationId"))
+            if self.organization_id
+            else None
+        )
         return contact_lists.ContactFilter(
             search=self.search,
-            organization_id=optional_pk_of(
-                self.organization_id, ORGANIZATION_TYPES, (*path, "organizationId")
-            ),
+            organization_id=organization.id if organization else None,
+            organization_kind=organization.kind if organization else None,
             site_id=optional_pk_of(self.site_id, "Site", (*path, "siteId")),
             affair_id=optional_pk_of(self.affair_id, "Affair", (*path, "affairId")),
             target_id=optional_pk_of(self.target_id, "Target", (*path, "targetId")),

@@ -1,13 +1,15 @@
 """Contact lists: every filter alone and combined, a human order on both engines, keyset pages
 that stay right while contacts are added between two of them."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from db.engine import Database
-from db.models import ContactStatus
+from db.models import ContactStatus, Event, Organization, Target
 from resolvers.access import Role
 from resolvers.contact_lists import (
     ContactFilter,
@@ -85,20 +87,59 @@ async def test_names_read_case_and_accents_aside_then_by_id(db: Database) -> Non
     ]
 
 
-async def test_postgresql_compares_the_keys_byte_wise(db: Database) -> None:
-    if db.is_sqlite:
-        pytest.skip("SQLite compares text byte-wise (BINARY) unless told otherwise")
-    async with db.read() as session:
-        rows = await session.execute(
-            text(
-                "SELECT table_name, column_name, collation_name FROM information_schema.columns "
-                "WHERE column_name LIKE '%%name_key' ORDER BY table_name, column_name"
-            )
-        )
-        collations = {(table, column): collation for table, column, collation in rows}
+@pytest.mark.parametrize(
+    ("model", "make"),
+    [
+        (Organization, lambda db, name, n: factories.client(db, code=f"C{n}", name=name)),
+        (Target, lambda db, name, n: factories.target(db, name=name)),
+        (Event, lambda db, name, n: factories.event(db, name=name)),
+    ],
+)
+async def test_every_engine_compares_the_name_keys_byte_wise(db: Database, model: Any, make: Any) -> None:
+    """A locale collation ignores the space and puts "dea" first; byte-wise, the space comes first."""
+    await make(db, "Dea", 1)
+    await make(db, "De Zwart", 2)
 
-    assert set(collations.values()) == {"C"}
-    assert len(collations) == 7
+    async with db.read() as session:
+        keys = list(await session.scalars(select(model.name_key).order_by(model.name_key)))
+
+    assert keys == ["de zwart", "dea"]
+
+
+KEY_COLUMNS = {
+    ("affair", "name_key"),
+    ("contact", "first_name_key"),
+    ("contact", "last_name_key"),
+    ("event", "name_key"),
+    ("organization", "name_key"),
+    ("site", "name_key"),
+    ("target", "name_key"),
+}
+
+
+async def _declared_collations(db: Database) -> dict[tuple[str, str], str]:
+    """Each key column's collation as the database declares it (SQLite's default is BINARY)."""
+    async with db.read() as session:
+        if not db.is_sqlite:
+            rows = await session.execute(
+                text(
+                    "SELECT table_name, column_name, collation_name FROM information_schema.columns "
+                    "WHERE table_schema = 'public' AND column_name LIKE '%%name_key'"
+                )
+            )
+            return {(table, column): collation for table, column, collation in rows}
+        found = {}
+        for table, column in KEY_COLUMNS:
+            sql = await session.scalar(text("SELECT sql FROM sqlite_master WHERE name = :t"), {"t": table})
+            declared = re.search(rf"{column} [^,]*?COLLATE (\w+)", sql or "")
+            found[(table, column)] = declared.group(1) if declared else "BINARY"
+        return found
+
+
+async def test_every_key_column_is_declared_byte_wise(db: Database) -> None:
+    expected = "BINARY" if db.is_sqlite else "C"
+
+    assert await _declared_collations(db) == dict.fromkeys(KEY_COLUMNS, expected)
 
 
 async def test_each_order_field_both_ways(db: Database) -> None:

@@ -263,3 +263,17 @@ async def test_a_foreign_cursor_in_a_nested_list_is_refused(graphql: GraphQL, wo
 
     assert result.errors is not None
     assert [error.extensions for error in result.errors] == [{"code": "BAD_USER_INPUT"}]
+
+
+async def test_a_filter_on_an_organisation_id_claiming_another_kind_matches_nothing(
+    db: Database, graphql: GraphQL
+) -> None:
+    supplier = await factories.supplier(db)
+    await factories.contact(db, "Fournier", at=supplier)
+    query = "query ($id: ID!) { contacts(filter: {organizationId: $id}) { totalCount edges { node { lastName } } } }"
+
+    disguised = await graphql(query, {"id": to_global_id("Client", supplier.id)})
+    genuine = await graphql(query, {"id": to_global_id("Supplier", supplier.id)})
+
+    assert disguised.data == {"contacts": {"totalCount": 0, "edges": []}}
+    assert genuine.data == {"contacts": {"totalCount": 1, "edges": [{"node": {"lastName": "Fournier"}}]}}
