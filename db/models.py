@@ -67,7 +67,9 @@ BigId = BigInteger().with_variant(Integer(), "sqlite")
 pk = Annotated[int, mapped_column(BigId, primary_key=True, autoincrement=True)]
 short_text = Annotated[str, mapped_column(String(TEXT_MAX))]
 optional_text = Annotated[str | None, mapped_column(String(TEXT_MAX))]
-sort_key = Annotated[str, mapped_column(String(TEXT_MAX * 2), default="")]
+# Sort keys compare byte-wise on both engines: SQLite's default BINARY, PostgreSQL's "C".
+SortKey = String(TEXT_MAX * 2).with_variant(String(TEXT_MAX * 2, collation="C"), "postgresql")
+sort_key = Annotated[str, mapped_column(SortKey, default="")]
 timestamp = Annotated[datetime, mapped_column(UtcDateTime())]
 
 

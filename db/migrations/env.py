@@ -1,15 +1,21 @@
 """Alembic environment: async engines, batch mode on SQLite, the models' naming convention."""
 
 import asyncio
+from typing import Any
 
 from alembic import context
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from db.dialect import described_by_models
 from db.models import Base
 
 config = context.config
 target_metadata = Base.metadata
+
+
+def configure_options() -> dict[str, Any]:
+    return {"compare_type": True, "include_object": described_by_models}
 
 
 def run_on(connection: Connection) -> None:
@@ -17,7 +23,7 @@ def run_on(connection: Connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
-        compare_type=True,
+        **configure_options(),
     )
     with context.begin_transaction():
         context.run_migrations()
