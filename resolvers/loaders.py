@@ -15,6 +15,7 @@ from resolvers.access import Viewer
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+T = TypeVar("T")
 
 BatchFunction = Callable[[AsyncSession, Viewer, Sequence[K]], Awaitable[Sequence[V]]]
 
@@ -53,3 +54,17 @@ def grouped(keys: Sequence[K], pairs: Sequence[tuple[K, V]]) -> list[list[V]]:
     for key, value in pairs:
         groups[key].append(value)
     return [groups[key] for key in keys]
+
+
+def now_or_later(loader: DataLoader[K, V], key: K, convert: Callable[[V], T]) -> T | Awaitable[T]:
+    """`convert` of the value for `key`: at once when the loader already holds it (a page read
+    it ahead), else an awaitable. A resolver answering at once costs GraphQL a fraction of one
+    that must be awaited: no coroutine, no task, no gathering of a list of them."""
+    future = loader.cache_map.get(key)
+    if future is not None and future.done() and not future.cancelled() and future.exception() is None:
+        return convert(future.result())
+
+    async def later() -> T:
+        return convert(await loader.load(key))
+
+    return later()

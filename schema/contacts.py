@@ -7,12 +7,13 @@ from enum import Enum
 import strawberry
 
 from db import models
-from resolvers import contacts, history, reference
+from resolvers import contacts, history, organizations, reference
+from resolvers.loaders import now_or_later
 from schema.context import Context, Info
 from schema.history import ContactChange
 from schema.ids import to_global_id
 from schema.node import Node, node_fetcher
-from schema.organizations import Affair, Organization, Site, load_organization
+from schema.organizations import Affair, Organization, Site, load_organization, organization_from_row
 from schema.pagination import Connection, connection, counter, page_request, read_page
 from schema.permissions import StaffOnly
 from schema.reference import EventParticipation, InterlocutorType, Target
@@ -31,6 +32,12 @@ class SocialProfile:
     network: SocialNetwork
     url: str
     generated: bool = strawberry.field(description="true: a people-search link built from the contact's name")
+
+
+def _organization(row: models.Organization | None) -> Organization:
+    if row is None:  # a foreign key guarantees it; say so loudly if it ever breaks
+        raise LookupError("a link's organisation is missing")
+    return organization_from_row(row)
 
 
 @strawberry.type
@@ -78,22 +85,23 @@ class ContactLink:
         return await load_contact(info.context, self.contact_pk)
 
     @strawberry.field
-    async def organization(self, info: Info) -> Organization:
-        return await load_organization(info.context, self.organization_pk)
+    def organization(self, info: Info) -> Organization:
+        loader = info.context.loaders.of(organizations.organizations_by_id)
+        return now_or_later(loader, self.organization_pk, _organization)  # type: ignore[return-value]
 
     @strawberry.field(description="leftOn is null or after today")
     def active(self, info: Info) -> bool:
         return contacts.link_is_active(self.left_on, info.context.today)
 
     @strawberry.field(description="The client's sites the contact is attached to (client links only).")
-    async def sites(self, info: Info) -> list[Site]:
-        rows = await info.context.loaders.of(contacts.sites_by_link_id).load(self.pk)
-        return [Site.from_row(row) for row in rows]
+    def sites(self, info: Info) -> list[Site]:
+        loader = info.context.loaders.of(contacts.sites_by_link_id)
+        return now_or_later(loader, self.pk, lambda rows: [Site.from_row(row) for row in rows])  # type: ignore[return-value]
 
     @strawberry.field
-    async def interlocutor_types(self, info: Info) -> list[InterlocutorType]:
-        rows = await info.context.loaders.of(reference.interlocutor_types_by_link_id).load(self.pk)
-        return [InterlocutorType.from_row(row) for row in rows]
+    def interlocutor_types(self, info: Info) -> list[InterlocutorType]:
+        loader = info.context.loaders.of(reference.interlocutor_types_by_link_id)
+        return now_or_later(loader, self.pk, lambda rows: [InterlocutorType.from_row(row) for row in rows])  # type: ignore[return-value]
 
 
 @strawberry.type
@@ -152,9 +160,9 @@ class Contact(Node):
         return [SocialProfile(network=SocialNetwork.LINKEDIN, url=url, generated=True)]
 
     @strawberry.field(description="The contact at each organisation, primary first, then oldest first.")
-    async def links(self, info: Info) -> list[ContactLink]:
-        rows = await info.context.loaders.of(contacts.links_by_contact_id).load(self.pk)
-        return [ContactLink.from_row(row) for row in rows]
+    def links(self, info: Info) -> list[ContactLink]:
+        loader = info.context.loaders.of(contacts.links_by_contact_id)
+        return now_or_later(loader, self.pk, lambda rows: [ContactLink.from_row(row) for row in rows])  # type: ignore[return-value]
 
     @strawberry.field
     async def primary_link(self, info: Info) -> ContactLink | None:
@@ -162,19 +170,19 @@ class Contact(Node):
         return next((ContactLink.from_row(row) for row in rows if row.is_primary), None)
 
     @strawberry.field
-    async def affairs(self, info: Info) -> list[Affair]:
-        rows = await info.context.loaders.of(contacts.affairs_by_contact_id).load(self.pk)
-        return [Affair.from_row(row) for row in rows]
+    def affairs(self, info: Info) -> list[Affair]:
+        loader = info.context.loaders.of(contacts.affairs_by_contact_id)
+        return now_or_later(loader, self.pk, lambda rows: [Affair.from_row(row) for row in rows])  # type: ignore[return-value]
 
     @strawberry.field
-    async def targets(self, info: Info) -> list[Target]:
-        rows = await info.context.loaders.of(contacts.targets_by_contact_id).load(self.pk)
-        return [Target.from_row(row) for row in rows]
+    def targets(self, info: Info) -> list[Target]:
+        loader = info.context.loaders.of(contacts.targets_by_contact_id)
+        return now_or_later(loader, self.pk, lambda rows: [Target.from_row(row) for row in rows])  # type: ignore[return-value]
 
     @strawberry.field(description="The events the contact takes part in, latest first.")
-    async def events(self, info: Info) -> list[EventParticipation]:
-        rows = await info.context.loaders.of(contacts.participations_by_contact_id).load(self.pk)
-        return [EventParticipation.from_row(row) for row in rows]
+    def events(self, info: Info) -> list[EventParticipation]:
+        loader = info.context.loaders.of(contacts.participations_by_contact_id)
+        return now_or_later(loader, self.pk, lambda rows: [EventParticipation.from_row(row) for row in rows])  # type: ignore[return-value]
 
     @strawberry.field
     async def extranet_user(self, info: Info) -> "ExtranetUser | None":

@@ -1,11 +1,15 @@
 """Contact lists: the filter and order inputs, `contacts`, and the connection every list shares."""
 
+import asyncio
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import date
 from enum import Enum
+from typing import Any
 
 import strawberry
+from strawberry.types.nodes import SelectedField, Selection
 
-from resolvers import contact_lists
+from resolvers import contact_lists, contacts, organizations, reference
 from resolvers.contact_lists import ContactOrder as Order
 from resolvers.contact_lists import OrderField
 from resolvers.errors import DomainError
@@ -115,8 +119,9 @@ async def contact_connection(
     except BadPageRequest as error:
         raise read_error(str(error)) from error
     counts = ctx.loaders.of(contact_lists.counts_by_criteria)
-    contacts = [Contact.from_row(row[0]) for row in rows.rows]
-    return connection(rows, contacts, lambda: counts.load(criteria))  # type: ignore[return-value]
+    nodes = [Contact.from_row(row[0]) for row in rows.rows]
+    await read_ahead(info, [contact.pk for contact in nodes])
+    return connection(rows, nodes, lambda: counts.load(criteria))  # type: ignore[return-value]
 
 
 @strawberry.type
@@ -136,3 +141,69 @@ class ContactListQueries:
     ) -> Connection[Contact]:
         page = page_request(first, after, last, before)
         return await contact_connection(info, filter=filter, page=page, order=order_by)
+
+
+# ---------------------------------------------------------------- reading ahead
+
+# The loaders the card's relations read, by GraphQL field, and the keys a row gives the next level.
+# The same loaders with the same keys: the same statements, issued as soon as the page is read,
+# so that the card's resolvers find their rows ready and answer at once (resolvers.loaders.now_or_later).
+Keys = Callable[[Any], Hashable]
+_CONTACT_RELATIONS = {
+    "links": contacts.links_by_contact_id,
+    "primaryLink": contacts.links_by_contact_id,
+    "affairs": contacts.affairs_by_contact_id,
+    "targets": contacts.targets_by_contact_id,
+    "events": contacts.participations_by_contact_id,
+}
+_NESTED_RELATIONS: dict[Any, dict[str, tuple[Any, Keys]]] = {
+    contacts.links_by_contact_id: {
+        "organization": (organizations.organizations_by_id, lambda link: link.organization_id),
+        "sites": (contacts.sites_by_link_id, lambda link: link.id),
+        "interlocutorTypes": (reference.interlocutor_types_by_link_id, lambda link: link.id),
+    },
+    contacts.participations_by_contact_id: {
+        "event": (reference.events_by_id, lambda participation: participation.event_id),
+    },
+}
+
+
+def _fields(selections: Iterable[Selection]) -> dict[str, list[Selection]]:
+    """The sub-selections of each selected field by name, fragments flattened."""
+    found: dict[str, list[Selection]] = {}
+    for selection in selections:
+        if not _included(selection):
+            continue
+        if isinstance(selection, SelectedField):
+            found.setdefault(selection.name, []).extend(selection.selections)
+        else:
+            for name, nested in _fields(selection.selections).items():
+                found.setdefault(name, []).extend(nested)
+    return found
+
+
+def _included(selection: Selection) -> bool:
+    """False for a selection `@skip` or `@include` leaves out: reading it ahead would cost a statement."""
+    directives = selection.directives
+    return not directives.get("skip", {}).get("if", False) and directives.get("include", {}).get("if", True)
+
+
+async def read_ahead(info: Info, contact_ids: Sequence[int]) -> None:
+    """Load the relations the query selects on a page's contacts, a level at a time."""
+    connection = _fields(info.selected_fields[0].selections)
+    node = _fields(_fields(connection.get("edges", [])).get("node", []))
+    wanted: dict[Any, dict[str, list[Selection]]] = {}
+    for name, selections in node.items():
+        if name in _CONTACT_RELATIONS:
+            wanted.setdefault(_CONTACT_RELATIONS[name], {}).update(_fields(selections))
+    await asyncio.gather(*(_load(info, batch, contact_ids, nested) for batch, nested in wanted.items()))
+
+
+async def _load(
+    info: Info, batch: Any, keys: Iterable[Hashable], selected: dict[str, list[Selection]]
+) -> None:
+    values = await info.context.loaders.of(batch).load_many(list(dict.fromkeys(keys)))
+    rows = [row for value in values for row in (value if isinstance(value, list) else [value])]
+    nested = _NESTED_RELATIONS.get(batch, {})
+    levels = [nested[name] for name in selected if name in nested]
+    await asyncio.gather(*(_load(info, loader, map(key, rows), {}) for loader, key in levels))

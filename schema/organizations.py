@@ -8,6 +8,7 @@ import strawberry
 from db import models
 from resolvers import contact_lists, organizations
 from resolvers.contact_lists import ContactFilter as ContactScope
+from resolvers.loaders import now_or_later
 from resolvers.paging import PageRequest
 from schema.context import Context, Info
 from schema.ids import to_global_id
@@ -53,14 +54,14 @@ class Client(Organization):
     status: ClientStatus  # type: ignore[valid-type]
 
     @strawberry.field
-    async def sites(self, info: Info) -> list["Site"]:
-        rows = await info.context.loaders.of(organizations.sites_by_client_id).load(self.pk)
-        return [Site.from_row(row) for row in rows]
+    def sites(self, info: Info) -> list["Site"]:
+        loader = info.context.loaders.of(organizations.sites_by_client_id)
+        return now_or_later(loader, self.pk, lambda rows: [Site.from_row(row) for row in rows])  # type: ignore[return-value]
 
     @strawberry.field
-    async def affairs(self, info: Info) -> list["Affair"]:
-        rows = await info.context.loaders.of(organizations.affairs_by_client_id).load(self.pk)
-        return [Affair.from_row(row) for row in rows]
+    def affairs(self, info: Info) -> list["Affair"]:
+        loader = info.context.loaders.of(organizations.affairs_by_client_id)
+        return now_or_later(loader, self.pk, lambda rows: [Affair.from_row(row) for row in rows])  # type: ignore[return-value]
 
     @strawberry.field(
         description="Active links whose interlocutor types include typeCode (all typed links without it)."

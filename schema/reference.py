@@ -9,6 +9,7 @@ import strawberry
 from db import models
 from resolvers import contact_lists, reference
 from resolvers.contact_lists import ContactFilter as ContactScope
+from resolvers.loaders import now_or_later
 from schema.context import Context, Info
 from schema.ids import to_global_id
 from schema.node import Node, node_fetcher
@@ -108,17 +109,21 @@ class EventParticipation:
         return cls(event_pk=row.event_id, contact_pk=row.contact_id, status=row.status)
 
     @strawberry.field
-    async def event(self, info: Info) -> Event:
-        row = await info.context.loaders.of(reference.events_by_id).load(self.event_pk)
-        if row is None:
-            raise LookupError(f"event {self.event_pk} is missing")
-        return Event.from_row(row)
+    def event(self, info: Info) -> Event:
+        loader = info.context.loaders.of(reference.events_by_id)
+        return now_or_later(loader, self.event_pk, _event)  # type: ignore[return-value]
 
     @strawberry.field
     async def contact(self, info: Info) -> LazyContact:
         from schema.contacts import load_contact
 
         return await load_contact(info.context, self.contact_pk)
+
+
+def _event(row: models.Event | None) -> Event:
+    if row is None:  # a foreign key guarantees it; say so loudly if it ever breaks
+        raise LookupError("an event is missing")
+    return Event.from_row(row)
 
 
 @node_fetcher("Target")

@@ -1,11 +1,13 @@
 """`create_app(settings)`: the Starlette application that serves Carnet."""
 
+import gc
 import logging
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import orjson
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.datastructures import QueryParams
@@ -43,6 +45,14 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
         db = database or open_database(settings.database_url)
         app.state.db = db
         app.state.head_revision = head_revision()
+        # Why: under load the collector took up to ~30 ms of a request (README, Performance). One
+        # 100-contact page allocates tens of thousands of short-lived objects, and every young
+        # collection it triggers also walked what lives as long as the process (schema, modules,
+        # app). Freezing moves those out of the collector's sight; a higher first threshold makes
+        # young collections rarer. Cycles are still collected, only less often.
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(20_000, 20, 20)
         try:
             yield
         finally:
@@ -94,6 +104,10 @@ class CarnetGraphQL(GraphQL[Context, None]):
         ide: GraphQL_IDE | None = "graphiql" if settings.graphiql else None
         super().__init__(schema, graphql_ide=ide, allow_queries_via_get=True)
         self.settings = settings
+
+    def encode_json(self, data: object) -> bytes:
+        """orjson: a 100-contact page serialises ~10x faster than with json.dumps."""
+        return orjson.dumps(data)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         now = self.settings.clock()

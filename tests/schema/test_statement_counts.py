@@ -151,6 +151,24 @@ async def test_every_relation_is_read_for_every_contact_of_the_page(graphql: Gra
     assert {node["links"][0]["sites"][0]["name"] for node in nodes} == {"Paris"}
 
 
+async def test_a_relation_left_out_by_a_directive_is_not_read_ahead(graphql: GraphQL, crowd: None) -> None:
+    document = """
+    query ($first: Int, $withEvents: Boolean!) { contacts(first: $first) { edges { node {
+      lastName
+      links @skip(if: true) { function }
+      events @include(if: $withEvents) { status event { name } }
+      ... on Contact @include(if: false) { targets { name } }
+    } } } }
+    """
+    result = await graphql(document, {"first": 100, "withEvents": False})
+
+    assert result.errors is None
+    assert result.data is not None
+    assert result.data["contacts"]["edges"][0]["node"] == {"lastName": "Contact 000"}
+    assert result.extensions is not None
+    assert result.extensions["queryStats"]["sqlStatements"] == 1
+
+
 async def test_a_document_is_parsed_and_validated_once(graphql: GraphQL, crowd: None) -> None:
     document = contacts_query(SCALARS + " pageInfo { hasNextPage }")
     await graphql(document, {"first": 1})
