@@ -14,7 +14,7 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, literal, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
@@ -29,11 +29,10 @@ from db.models import (
     EventParticipation,
     Organization,
     OrganizationKind,
-    ParticipationStatus,
     TargetMember,
 )
 from resolvers.access import Viewer, visible_contact
-from resolvers.paging import Page, PageQuery, PageRequest, SortColumn, count, fetch_page, fetch_pages
+from resolvers.paging import Page, PageQuery, PageRequest, SortColumn, counts, fetch_pages
 from resolvers.text import words
 
 
@@ -244,44 +243,7 @@ async def counts_by_criteria(
     session: AsyncSession, viewer: Viewer, lists: Sequence[tuple[ContactFilter, ...]]
 ) -> list[int]:
     """How many contacts each list holds, whatever its page: one statement for all."""
-    if len(lists) == 1:
-        return [await count(session, contact_ids_query(viewer, lists[0]))]
-    counts = union_all(
-        *(
-            select(literal(index).label("_list"), func.count().label("_count")).select_from(
-                contact_ids_query(viewer, criteria).subquery()
-            )
-            for index, criteria in enumerate(lists)
-        )
-    )
-    totals = {row[0]: row[1] for row in await session.execute(counts)}
-    return [int(totals[index]) for index in range(len(lists))]
-
-
-def participants_query(viewer: Viewer, event_id: int, status: ParticipationStatus | None) -> Select[Any]:
-    query = (
-        select(EventParticipation)
-        .join(Contact, Contact.id == EventParticipation.contact_id)
-        .where(EventParticipation.event_id == event_id, visible_contact(viewer))
-    )
-    return query if status is None else query.where(EventParticipation.status == status)
-
-
-async def list_participants(
-    session: AsyncSession,
-    viewer: Viewer,
-    *,
-    event_id: int,
-    status: ParticipationStatus | None,
-    page: PageRequest,
-) -> Page:
-    return await fetch_page(session, participants_query(viewer, event_id, status), sort_columns(None), page)
-
-
-async def count_participants(
-    session: AsyncSession, viewer: Viewer, *, event_id: int, status: ParticipationStatus | None
-) -> int:
-    return await count(session, participants_query(viewer, event_id, status))
+    return await counts(session, [contact_ids_query(viewer, criteria) for criteria in lists])
 
 
 async def interlocutors(

@@ -249,7 +249,37 @@ async def fetch_pages(session: AsyncSession, entity: Any, listings: Sequence[Pag
     return [listing.page(rows, trailing=1) for listing, rows in zip(listings, grouped, strict=True)]
 
 
+async def fetch_pages_each_way(
+    session: AsyncSession, entity: Any, listings: Sequence[PageQuery]
+) -> list[Page]:
+    """`fetch_pages` for lists of one ordering paged forward or backward: one statement a way."""
+    ways: dict[bool, list[int]] = {}
+    for index, listing in enumerate(listings):
+        ways.setdefault(listing.request.backward, []).append(index)
+    pages: dict[int, Page] = {}
+    for indexes in ways.values():
+        read = await fetch_pages(session, entity, [listings[index] for index in indexes])
+        pages.update(zip(indexes, read, strict=True))
+    return [pages[index] for index in range(len(listings))]
+
+
 async def count(session: AsyncSession, query: Select[Any]) -> int:
     """How many rows `query` matches, whatever the page."""
     total = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     return int(total or 0)
+
+
+async def counts(session: AsyncSession, queries: Sequence[Select[Any]]) -> list[int]:
+    """How many rows each query matches, whatever the page: one statement for all."""
+    if len(queries) == 1:
+        return [await count(session, queries[0])]
+    union = union_all(
+        *(
+            select(literal(index).label("_list"), func.count().label("_count")).select_from(
+                query.order_by(None).subquery()
+            )
+            for index, query in enumerate(queries)
+        )
+    )
+    totals = {row[0]: row[1] for row in await session.execute(union)}
+    return [int(totals[index]) for index in range(len(queries))]

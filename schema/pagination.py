@@ -1,16 +1,18 @@
 """Connections: edges with keyset cursors, page info, and a total counted only when asked."""
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import Any, Generic, TypeVar
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.dataloader import DataLoader
 
 from resolvers.paging import BadPageRequest, Page, PageRequest
 from schema.context import Context
 from schema.errors import read_error
 
 T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
 
 
 @strawberry.type
@@ -64,6 +66,15 @@ async def read_page(ctx: Context, fetch: Callable[[AsyncSession], Awaitable[Page
     try:
         async with ctx.db.read() as session:
             return await fetch(session)
+    except BadPageRequest as error:
+        raise read_error(str(error)) from error
+
+
+async def load_page(loader: DataLoader[K, Page], request: K) -> Page:
+    """One of the pages a loader reads together (the nested lists of a list, one statement for
+    all); a cursor that is not ours is a GraphQL error."""
+    try:
+        return await loader.load(request)
     except BadPageRequest as error:
         raise read_error(str(error)) from error
 

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from db import models
-from resolvers import contact_lists, reference
+from resolvers import participants, reference
 from resolvers.contact_lists import ContactFilter as ContactScope
 from resolvers.loaders import now_or_later
 from schema.context import Context, Info
 from schema.ids import to_global_id
 from schema.node import Node, node_fetcher
-from schema.pagination import Connection, connection, counter, page_request, read_page
+from schema.pagination import Connection, connection, counter, load_page, page_request, read_page
 
 if TYPE_CHECKING:
     from schema.contacts import Contact
@@ -85,17 +85,12 @@ class Event(Node):
         first: int | None = None,
         after: str | None = None,
     ) -> Connection["EventParticipation"]:
-        ctx, event_id, page = info.context, self.pk, page_request(first, after)
-        rows = await read_page(
-            ctx,
-            lambda s: contact_lists.list_participants(
-                s, ctx.viewer, event_id=event_id, status=status, page=page
-            ),
-        )
-        total = counter(
-            ctx, lambda s: contact_lists.count_participants(s, ctx.viewer, event_id=event_id, status=status)
-        )
-        return connection(rows, [EventParticipation.from_row(row[0]) for row in rows.rows], total)  # type: ignore[return-value]
+        ctx, scope = info.context, (self.pk, status)
+        request = participants.ParticipantsRequest(self.pk, status, page_request(first, after))
+        rows = await load_page(ctx.loaders.of(participants.participant_pages_by_request), request)
+        counts = ctx.loaders.of(participants.participant_counts_by_scope)
+        nodes = [EventParticipation.from_row(row[0]) for row in rows.rows]
+        return connection(rows, nodes, lambda: counts.load(scope))  # type: ignore[return-value]
 
 
 @strawberry.type

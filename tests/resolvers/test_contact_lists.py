@@ -17,9 +17,9 @@ from resolvers.contact_lists import (
     OrderField,
     count_contacts,
     list_contacts,
-    list_participants,
 )
 from resolvers.paging import Page, PageRequest
+from resolvers.participants import list_participants
 from tests import factories
 from tests.conftest import viewer
 

@@ -230,3 +230,42 @@ async def test_the_nested_lists_of_a_list_are_read_together(
     # The clients (and their sites), the nested pages, their counts, the links: twelve lists alike.
     assert result.extensions is not None
     assert result.extensions["queryStats"]["sqlStatements"] == (4 if document is CLIENT_CONTACTS else 5)
+
+
+EVENT_PARTICIPANTS = """
+query ($first: Int) { events(first: 20) { edges { node {
+  name participants(first: $first) { totalCount edges { node { status contact { lastName } } } }
+} } } }
+"""
+
+
+@pytest.fixture
+async def events(db: Database) -> None:
+    """Nine events; event n has n % 3 + 1 participants."""
+    acme = await factories.client(db, code="ACME", name="Acme")
+    for number in range(9):
+        event = await factories.event(db, name=f"Event {number}", starts_on=date(2026, 12, number + 1))
+        for person in range(number % 3 + 1):
+            await factories.participate(
+                db, await factories.contact(db, f"Guest {number}-{person}", at=acme), event
+            )
+
+
+@pytest.mark.parametrize("first", [1, 50])
+async def test_the_participants_of_a_list_of_events_are_read_together(
+    graphql: GraphQL, events: None, first: int
+) -> None:
+    result = await graphql(EVENT_PARTICIPANTS, {"first": first})
+
+    assert result.errors is None
+    assert result.data is not None
+    lists = {edge["node"]["name"]: edge["node"]["participants"] for edge in result.data["events"]["edges"]}
+    assert {name: nested["totalCount"] for name, nested in lists.items()} == {
+        f"Event {number}": number % 3 + 1 for number in range(9)
+    }
+    assert [edge["node"] for edge in lists["Event 5"]["edges"]] == [
+        {"status": "INVITED", "contact": {"lastName": f"Guest 5-{person}"}} for person in range(min(first, 3))
+    ]
+    # The events, the participants' pages, their counts, their contacts: nine lists alike.
+    assert result.extensions is not None
+    assert result.extensions["queryStats"]["sqlStatements"] == 4
