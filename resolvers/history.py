@@ -10,13 +10,13 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ContactChange, FieldChange
 from resolvers.access import Viewer
 from resolvers.loaders import grouped
-from resolvers.paging import Page, PageRequest, SortColumn, count, fetch_page
+from resolvers.paging import Page, PageQuery, PageRequest, SortColumn, fetch_pages_each_way
 
 NEWEST_FIRST = [SortColumn(ContactChange.id, descending=True)]
 
@@ -96,16 +96,47 @@ async def record(
     )
 
 
+@dataclass(frozen=True)
+class HistoryRequest:
+    """One contact's history to read: the contact, the page."""
+
+    contact_id: int
+    page: PageRequest
+
+
 def _changes_query(contact_id: int) -> Any:
     return select(ContactChange).where(ContactChange.contact_id == contact_id)
 
 
 async def list_changes(session: AsyncSession, *, contact_id: int, page: PageRequest) -> Page:
-    return await fetch_page(session, _changes_query(contact_id), NEWEST_FIRST, page)
+    return (await change_pages_by_request(session, None, [HistoryRequest(contact_id, page)]))[0]
 
 
 async def count_changes(session: AsyncSession, *, contact_id: int) -> int:
-    return await count(session, _changes_query(contact_id))
+    return (await change_counts_by_contact_id(session, None, [contact_id]))[0]
+
+
+async def change_pages_by_request(
+    session: AsyncSession, _viewer: Viewer | None, requests: Sequence[HistoryRequest]
+) -> list[Page]:
+    """The history pages of several contacts (under a page of contacts): one statement for all."""
+    listings = [
+        PageQuery(_changes_query(request.contact_id), NEWEST_FIRST, request.page) for request in requests
+    ]
+    return await fetch_pages_each_way(session, ContactChange, listings)
+
+
+async def change_counts_by_contact_id(
+    session: AsyncSession, _viewer: Viewer | None, ids: Sequence[int]
+) -> list[int]:
+    """How many changes each contact has: one statement for all."""
+    query = (
+        select(ContactChange.contact_id, func.count())
+        .where(ContactChange.contact_id.in_(ids))
+        .group_by(ContactChange.contact_id)
+    )
+    totals = {contact_id: int(total) for contact_id, total in await session.execute(query)}
+    return [totals.get(contact_id, 0) for contact_id in ids]
 
 
 async def field_changes_by_change_id(

@@ -14,7 +14,7 @@ from schema.history import ContactChange
 from schema.ids import to_global_id
 from schema.node import Node, node_fetcher
 from schema.organizations import Affair, Organization, Site, load_organization, organization_from_row
-from schema.pagination import Connection, connection, counter, page_request, read_page
+from schema.pagination import Connection, connection, load_page, page_request
 from schema.permissions import StaffOnly
 from schema.reference import EventParticipation, InterlocutorType, Target
 
@@ -200,10 +200,12 @@ class Contact(Node):
     async def history(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[ContactChange]:
-        ctx, contact_id, page = info.context, self.pk, page_request(first, after)
-        rows = await read_page(ctx, lambda s: history.list_changes(s, contact_id=contact_id, page=page))
-        total = counter(ctx, lambda s: history.count_changes(s, contact_id=contact_id))
-        return connection(rows, [ContactChange.from_row(row[0]) for row in rows.rows], total)  # type: ignore[return-value]
+        ctx, contact_id = info.context, self.pk
+        request = history.HistoryRequest(contact_id, page_request(first, after))
+        rows = await load_page(ctx.loaders.of(history.change_pages_by_request), request)
+        counts = ctx.loaders.of(history.change_counts_by_contact_id)
+        nodes = [ContactChange.from_row(row[0]) for row in rows.rows]
+        return connection(rows, nodes, lambda: counts.load(contact_id))  # type: ignore[return-value]
 
 
 @strawberry.type

@@ -11,6 +11,7 @@ from db.models import (
     ClientStatus,
     Contact,
     ContactAffair,
+    ContactChange,
     ContactLink,
     ContactLinkInterlocutorType,
     ContactLinkSite,
@@ -267,5 +268,49 @@ async def test_the_participants_of_a_list_of_events_are_read_together(
         {"status": "INVITED", "contact": {"lastName": f"Guest 5-{person}"}} for person in range(min(first, 3))
     ]
     # The events, the participants' pages, their counts, their contacts: nine lists alike.
+    assert result.extensions is not None
+    assert result.extensions["queryStats"]["sqlStatements"] == 4
+
+
+CONTACT_HISTORY = """
+query ($first: Int) { contacts(first: 20) { edges { node {
+  lastName history(first: $first) { totalCount edges { node { operation changes { field } } } }
+} } } }
+"""
+
+
+@pytest.fixture
+async def histories(db: Database) -> None:
+    """Six contacts; contact n has n % 3 + 1 history entries, the newest last."""
+    acme = await factories.client(db, code="ACME", name="Acme")
+    for number in range(6):
+        person = await factories.contact(db, f"Person {number}", at=acme)
+        async with db.begin() as session:
+            session.add_all(
+                [
+                    ContactChange(
+                        contact_id=person.id, at=NOW, actor="staff", operation=f"op {number}-{entry}"
+                    )
+                    for entry in range(number % 3 + 1)
+                ]
+            )
+
+
+@pytest.mark.parametrize("first", [1, 50])
+async def test_the_history_of_a_list_of_contacts_is_read_together(
+    graphql: GraphQL, histories: None, first: int
+) -> None:
+    result = await graphql(CONTACT_HISTORY, {"first": first})
+
+    assert result.errors is None
+    assert result.data is not None
+    lists = {edge["node"]["lastName"]: edge["node"]["history"] for edge in result.data["contacts"]["edges"]}
+    assert {name: nested["totalCount"] for name, nested in lists.items()} == {
+        f"Person {number}": number % 3 + 1 for number in range(6)
+    }
+    assert [edge["node"] for edge in lists["Person 5"]["edges"]] == [
+        {"operation": f"op 5-{entry}", "changes": []} for entry in (2, 1, 0)[: min(first, 3)]
+    ]
+    # The contacts, the history pages, their counts, the changes' fields: six lists alike.
     assert result.extensions is not None
     assert result.extensions["queryStats"]["sqlStatements"] == 4
