@@ -70,10 +70,8 @@ class Client(Organization):
         from schema.contacts import ContactLink
 
         ctx = info.context
-        async with ctx.db.read() as session:
-            rows = await contact_lists.interlocutors(
-                session, ctx.viewer, client_id=self.pk, type_code=type_code, today=ctx.today
-            )
+        request = contact_lists.InterlocutorsRequest(self.pk, type_code, ctx.today)
+        rows = await ctx.loaders.of(contact_lists.interlocutors_by_request).load(request)
         return [ContactLink.from_row(row) for row in rows]
 
 

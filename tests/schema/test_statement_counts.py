@@ -314,3 +314,44 @@ async def test_the_history_of_a_list_of_contacts_is_read_together(
     # The contacts, the history pages, their counts, the changes' fields: six lists alike.
     assert result.extensions is not None
     assert result.extensions["queryStats"]["sqlStatements"] == 4
+
+
+CLIENT_INTERLOCUTORS = """
+query ($typeCode: String) { clients(first: 20) { edges { node {
+  code interlocutors(typeCode: $typeCode) { function contact { lastName } }
+} } } }
+"""
+
+
+@pytest.fixture
+async def interlocutors(db: Database) -> None:
+    """Six clients; client n has n % 3 + 1 decision makers and one contact of no type."""
+    await factories.interlocutor_type(db, "DEC", "Décideur")
+    await factories.interlocutor_type(db, "TEC", "Technique")
+    for number in range(6):
+        client = await factories.client(db, code=f"C{number}", name=f"Client {number}")
+        for person in range(number % 3 + 1):
+            contact = await factories.contact(db, f"Boss {number}-{person}", at=client, function="DG")
+            await factories.give_types(db, await factories.primary_link(db, contact), "DEC")
+        await factories.contact(db, f"Clerk {number}", at=client, function="Commis")
+
+
+@pytest.mark.parametrize("type_code", [None, "DEC", "TEC"])
+async def test_the_interlocutors_of_a_list_of_clients_are_read_together(
+    graphql: GraphQL, interlocutors: None, type_code: str | None
+) -> None:
+    result = await graphql(CLIENT_INTERLOCUTORS, {"typeCode": type_code})
+
+    assert result.errors is None
+    assert result.data is not None
+    found = {edge["node"]["code"]: edge["node"]["interlocutors"] for edge in result.data["clients"]["edges"]}
+    expected = 0 if type_code == "TEC" else 1
+    assert {code: len(links) for code, links in found.items()} == {
+        f"C{number}": expected * (number % 3 + 1) for number in range(6)
+    }
+    assert found["C5"] == [
+        {"function": "DG", "contact": {"lastName": f"Boss 5-{person}"}} for person in range(3 * expected)
+    ]
+    # The clients, their interlocutors, the contacts (none to read when there is no interlocutor).
+    assert result.extensions is not None
+    assert result.extensions["queryStats"]["sqlStatements"] == (3 if expected else 2)
