@@ -1,6 +1,5 @@
 """`create_app(settings)`: the Starlette application that serves Carnet."""
 
-import gc
 import logging
 import uuid
 from collections.abc import AsyncIterator
@@ -45,14 +44,6 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
         db = database or open_database(settings.database_url)
         app.state.db = db
         app.state.head_revision = head_revision()
-        # Why: under load the collector took up to ~30 ms of a request (README, Performance). One
-        # 100-contact page allocates tens of thousands of short-lived objects, and every young
-        # collection it triggers also walked what lives as long as the process (schema, modules,
-        # app). Freezing moves those out of the collector's sight; a higher first threshold makes
-        # young collections rarer. Cycles are still collected, only less often.
-        gc.collect()
-        gc.freeze()
-        gc.set_threshold(20_000, 20, 20)
         try:
             yield
         finally:

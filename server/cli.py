@@ -2,6 +2,7 @@
 
 import argparse
 import asyncio
+import gc
 import logging
 import os
 import secrets
@@ -83,8 +84,24 @@ def _serve(arguments: argparse.Namespace) -> int:
         settings = _with_local_secret(settings)
     if not arguments.no_migrate:
         asyncio.run(_apply_migrations(settings.database_url))
-    uvicorn.run(create_app(settings), host=arguments.host, port=arguments.port, log_level="info")
+    app = create_app(settings)
+    _calm_the_collector()
+    uvicorn.run(app, host=arguments.host, port=arguments.port, log_level="info")
     return 0
+
+
+def _calm_the_collector() -> None:
+    """Tune the garbage collector of the serving process (the process's owner decides, not the app).
+
+    Under load the collector took up to ~30 ms of a request (README, Performance): a
+    100-contact page allocates tens of thousands of short-lived objects, and every young
+    collection also walked what lives as long as the process (schema, modules, app). Freezing
+    moves those out of its sight; a higher first threshold makes young collections rarer.
+    Cycles are still collected, only less often.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
 
 
 def _with_local_secret(settings: Settings) -> Settings:
