@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from datetime import date, datetime
 from enum import Enum
+from typing import Any
 
 import strawberry
 
@@ -209,63 +210,59 @@ class Contact(Node):
 
 
 @strawberry.type
-class ExtranetUser(Node):
+class Account(Node):
+    """What both kinds of account made from a contact share: whose it is, and where.
+
+    Only a base: the schema names ExtranetUser and ExternalCollaborator, never Account.
+    """
+
     pk: strawberry.Private[int]
     contact_pk: strawberry.Private[int]
     organization_pk: strawberry.Private[int]
+    active: bool
+
+    @strawberry.field
+    async def contact(self, info: Info) -> Contact:
+        return await load_contact(info.context, self.contact_pk)
+
+    @strawberry.field
+    async def organization(self, info: Info) -> Organization:
+        return await load_organization(info.context, self.organization_pk)
+
+
+def _account_fields(type_name: str, row: models.ExtranetUser | models.ExternalCollaborator) -> dict[str, Any]:
+    return {
+        "id": strawberry.ID(to_global_id(type_name, row.id)),
+        "pk": row.id,
+        "contact_pk": row.contact_id,
+        "organization_pk": row.organization_id,
+        "active": row.active,
+    }
+
+
+@strawberry.type
+class ExtranetUser(Account):
     login: str
     email: str
-    active: bool
     created_at: datetime
 
     @classmethod
     def from_row(cls, row: models.ExtranetUser) -> "ExtranetUser":
         return cls(
-            id=strawberry.ID(to_global_id("ExtranetUser", row.id)),
-            pk=row.id,
-            contact_pk=row.contact_id,
-            organization_pk=row.organization_id,
+            **_account_fields("ExtranetUser", row),
             login=row.login,
             email=row.email,
-            active=row.active,
             created_at=row.created_at,
         )
 
-    @strawberry.field
-    async def contact(self, info: Info) -> Contact:
-        return await load_contact(info.context, self.contact_pk)
-
-    @strawberry.field
-    async def organization(self, info: Info) -> Organization:
-        return await load_organization(info.context, self.organization_pk)
-
 
 @strawberry.type
-class ExternalCollaborator(Node):
-    pk: strawberry.Private[int]
-    contact_pk: strawberry.Private[int]
-    organization_pk: strawberry.Private[int]
+class ExternalCollaborator(Account):
     code: str
-    active: bool
 
     @classmethod
     def from_row(cls, row: models.ExternalCollaborator) -> "ExternalCollaborator":
-        return cls(
-            id=strawberry.ID(to_global_id("ExternalCollaborator", row.id)),
-            pk=row.id,
-            contact_pk=row.contact_id,
-            organization_pk=row.organization_id,
-            code=row.code,
-            active=row.active,
-        )
-
-    @strawberry.field
-    async def contact(self, info: Info) -> Contact:
-        return await load_contact(info.context, self.contact_pk)
-
-    @strawberry.field
-    async def organization(self, info: Info) -> Organization:
-        return await load_organization(info.context, self.organization_pk)
+        return cls(**_account_fields("ExternalCollaborator", row), code=row.code)
 
 
 async def load_contact(ctx: Context, pk: int) -> Contact:
