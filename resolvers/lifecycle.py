@@ -99,7 +99,7 @@ async def declare_disappeared(
     cleaned = _disappearance(on, reason, today)
     card = await load_card(session, contact_id, expected_version=expected_version, path=CONTACT_PATH)
     if card.contact.status is ContactStatus.DISAPPEARED:
-        raise NotAllowed(CONTACT_PATH, "The contact has already disappeared.")
+        raise NotAllowed(CONTACT_PATH, "The contact has already disappeared.", contact_id=contact_id)
     assign(card, {"status": ContactStatus.DISAPPEARED, "disappeared_on": on, "disappearance_reason": cleaned})
     await _deactivate_accounts(session, contact_id)
     await save_card(session, card, actor=actor, operation="declareContactDisappeared", now=now)
@@ -141,7 +141,7 @@ async def reinstate_contact(
     """Bring a disappeared contact back; its accounts stay inactive until reactivated."""
     card = await load_card(session, contact_id, expected_version=expected_version, path=CONTACT_PATH)
     if card.contact.status is ContactStatus.ACTIVE:
-        raise NotAllowed(CONTACT_PATH, "The contact has not disappeared.")
+        raise NotAllowed(CONTACT_PATH, "The contact has not disappeared.", contact_id=contact_id)
     assign(card, {"status": ContactStatus.ACTIVE, "disappeared_on": None, "disappearance_reason": None})
     await save_card(session, card, actor=actor, operation="reinstateContact", now=now)
     return card.contact
