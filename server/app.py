@@ -13,7 +13,7 @@ from starlette.datastructures import QueryParams
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
@@ -22,14 +22,12 @@ from strawberry.http.ides import GraphQL_IDE
 
 from db.engine import Database, open_database
 from db.migrate import current_revision, head_revision
-from resolvers.access import Role, Viewer
 from schema.context import Context
 from schema.schema import schema
 from server.auth import BadToken, viewer_from_header
 from server.settings import Settings, SettingsError
 
 MAX_BODY_BYTES = 1024 * 1024
-ANONYMOUS = Viewer(subject="anonymous", role=Role.PORTAL)
 log = logging.getLogger("carnet")
 
 
@@ -104,8 +102,7 @@ class CarnetGraphQL(GraphQL[Context, None]):
         now = self.settings.clock()
         return Context(
             db=request.app.state.db,
-            # Only the IDE page comes here without a viewer, and it runs nothing: least privilege.
-            viewer=request.scope.get("carnet.viewer", ANONYMOUS),
+            viewer=request.scope["carnet.viewer"],  # set by Authenticated, or the request never came
             now=now,
             today=now.astimezone(self.settings.timezone).date(),
             max_selection=self.settings.max_selection,
@@ -117,30 +114,40 @@ class CarnetGraphQL(GraphQL[Context, None]):
 def _wants_ide(scope: Scope) -> bool:
     """A browser's plain GET of /graphql: the IDE page, which needs no token."""
     # Parsed as Strawberry parses it: a raw search for b"query=" let `%71uery=` run unauthenticated.
-    if scope["method"] != "GET" or "query" in QueryParams(scope.get("query_string", b"")):
+    if scope.get("method") != "GET" or "query" in QueryParams(scope.get("query_string", b"")):
         return False
     accept = dict(scope["headers"]).get(b"accept", b"")
     return b"text/html" in accept
 
 
 class Authenticated:
-    """Turns the bearer token into a viewer, or answers 401 and runs nothing."""
+    """Turns the bearer token into a viewer, or answers 401 and runs nothing.
 
-    def __init__(self, app: ASGIApp, secret: str) -> None:
-        self.app = app
+    The IDE page, the one thing served without a token, is rendered here as a page: a request
+    without a viewer never reaches the view that executes documents.
+    """
+
+    def __init__(self, graphql: CarnetGraphQL, secret: str) -> None:
+        self.graphql = graphql
         self.secret = secret
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         scope["carnet.request_id"] = uuid.uuid4().hex[:16]
-        if scope["type"] == "http" and not _wants_ide(scope):
-            header = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")
-            try:
-                viewer: Viewer = viewer_from_header(header, self.secret)
-            except BadToken as error:
-                await _unauthorized(str(error))(scope, receive, send)
-                return
-            scope["carnet.viewer"] = viewer
-        await self.app(scope, receive, send)
+        if _wants_ide(scope):
+            await (await self._ide_page(scope))(scope, receive, send)
+            return
+        header = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")
+        try:
+            scope["carnet.viewer"] = viewer_from_header(header, self.secret)
+        except BadToken as error:
+            await _unauthorized(str(error))(scope, receive, send)
+            return
+        await self.graphql(scope, receive, send)
+
+    async def _ide_page(self, scope: Scope) -> Response:
+        if not self.graphql.graphql_ide:
+            return PlainTextResponse("Not Found", status_code=404)
+        return await self.graphql.render_graphql_ide(Request(scope))
 
 
 def _unauthorized(message: str) -> Response:
