@@ -57,3 +57,37 @@ async def test_writers_without_an_expected_version_are_both_applied_one_after_th
 
     assert sorted(result["contact"]["version"] for result in results) == [2, 3]
     assert all(result["userErrors"] == [] for result in results)
+
+
+ASSOCIATE = """mutation ($input: AssociateContactsInput!) {
+  associateContacts(input: $input) { affectedCount userErrors { code } } }"""
+
+
+async def test_a_batch_and_a_card_edit_at_once_are_both_applied(db: Any, client: httpx.AsyncClient) -> None:
+    acme = await factories.client(db)
+    paris = await factories.site(db, acme)
+    people = [await factories.contact(db, f"Dupont{i}", at=acme) for i in range(3)]
+    ids = [to_global_id("Contact", person.id) for person in people]
+    batch = {
+        "selection": {"ids": ids},
+        "clientId": to_global_id("Client", acme.id),
+        "siteIds": [to_global_id("Site", paris.id)],
+    }
+
+    associated, edited = await asyncio.gather(
+        client.post("/graphql", json={"query": ASSOCIATE, "variables": {"input": batch}}, headers=bearer()),
+        _update(client, ids[1], notes="rappeler lundi"),
+    )
+
+    assert associated.json()["data"]["associateContacts"] == {"affectedCount": 3, "userErrors": []}
+    assert edited["userErrors"] == []
+    query = "query ($id: ID!) { node(id: $id) { ... on Contact { version notes primaryLink { sites { code } } history { totalCount } } } }"
+    shown = await client.post(
+        "/graphql", json={"query": query, "variables": {"id": ids[1]}}, headers=bearer()
+    )
+    assert shown.json()["data"]["node"] == {
+        "version": 3,
+        "notes": "rappeler lundi",
+        "primaryLink": {"sites": [{"code": "PAR"}]},
+        "history": {"totalCount": 2},
+    }
