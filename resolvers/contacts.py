@@ -28,7 +28,7 @@ from db.models import (
     TargetMember,
 )
 from resolvers.access import Viewer, visible_contact
-from resolvers.loaders import grouped, in_key_order
+from resolvers.loaders import grouped, in_key_order, members_by_owner
 
 CIVILITY_ABBREVIATIONS = {
     Civility.MR: "M.",
@@ -89,40 +89,40 @@ async def primary_organization_name_by_contact_id(
 
 
 async def sites_by_link_id(session: AsyncSession, _viewer: Viewer, ids: Sequence[int]) -> list[list[Site]]:
-    query = (
-        select(ContactLinkSite.link_id, Site)
-        .join(Site, Site.id == ContactLinkSite.site_id)
-        .where(ContactLinkSite.link_id.in_(ids))
-        .order_by(Site.name_key, Site.id)
+    return await members_by_owner(
+        session,
+        ids,
+        owner=ContactLinkSite.link_id,
+        member=Site,
+        joined_on=Site.id == ContactLinkSite.site_id,
+        order_by=(Site.name_key, Site.id),
     )
-    rows = (await session.execute(query)).all()
-    return grouped(ids, [(link_id, site) for link_id, site in rows])
 
 
 async def affairs_by_contact_id(
     session: AsyncSession, _viewer: Viewer, ids: Sequence[int]
 ) -> list[list[Affair]]:
-    query = (
-        select(ContactAffair.contact_id, Affair)
-        .join(Affair, Affair.id == ContactAffair.affair_id)
-        .where(ContactAffair.contact_id.in_(ids))
-        .order_by(Affair.name_key, Affair.id)
+    return await members_by_owner(
+        session,
+        ids,
+        owner=ContactAffair.contact_id,
+        member=Affair,
+        joined_on=Affair.id == ContactAffair.affair_id,
+        order_by=(Affair.name_key, Affair.id),
     )
-    rows = (await session.execute(query)).all()
-    return grouped(ids, [(contact_id, affair) for contact_id, affair in rows])
 
 
 async def targets_by_contact_id(
     session: AsyncSession, _viewer: Viewer, ids: Sequence[int]
 ) -> list[list[Target]]:
-    query = (
-        select(TargetMember.contact_id, Target)
-        .join(Target, Target.id == TargetMember.target_id)
-        .where(TargetMember.contact_id.in_(ids))
-        .order_by(Target.name_key, Target.id)
+    return await members_by_owner(
+        session,
+        ids,
+        owner=TargetMember.contact_id,
+        member=Target,
+        joined_on=Target.id == TargetMember.target_id,
+        order_by=(Target.name_key, Target.id),
     )
-    rows = (await session.execute(query)).all()
-    return grouped(ids, [(contact_id, target) for contact_id, target in rows])
 
 
 async def participations_by_contact_id(

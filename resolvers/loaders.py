@@ -7,7 +7,9 @@ the keys' order. Each batch opens its own short session: sibling fields load con
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import Any, TypeVar
 
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import QueryableAttribute
 from strawberry.dataloader import DataLoader
 
 from db.engine import Database
@@ -68,3 +70,17 @@ def now_or_later(loader: DataLoader[K, V], key: K, convert: Callable[[V], T]) ->
         return convert(await loader.load(key))
 
     return later()
+
+
+async def members_by_owner(
+    session: AsyncSession,
+    ids: Sequence[Any],
+    *,
+    owner: QueryableAttribute[Any],
+    member: type[Any],
+    joined_on: ColumnElement[bool],
+    order_by: Sequence[QueryableAttribute[Any]],
+) -> list[list[Any]]:
+    """A many-to-many relation in one statement: each owner's members, through a link table."""
+    query = select(owner, member).join(member, joined_on).where(owner.in_(ids)).order_by(*order_by)
+    return grouped(ids, [(key, value) for key, value in (await session.execute(query)).all()])

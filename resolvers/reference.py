@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ContactLinkInterlocutorType, Event, InterlocutorType, Target
 from resolvers.access import Viewer
-from resolvers.loaders import grouped, in_key_order
+from resolvers.loaders import in_key_order, members_by_owner
 from resolvers.organizations import word_search
 from resolvers.paging import Page, PageRequest, SortColumn, count, fetch_page
 
@@ -60,11 +60,11 @@ async def events_by_id(session: AsyncSession, _viewer: Viewer, ids: Sequence[int
 async def interlocutor_types_by_link_id(
     session: AsyncSession, _viewer: Viewer, ids: Sequence[int]
 ) -> list[list[InterlocutorType]]:
-    query = (
-        select(ContactLinkInterlocutorType.link_id, InterlocutorType)
-        .join(InterlocutorType, InterlocutorType.code == ContactLinkInterlocutorType.type_code)
-        .where(ContactLinkInterlocutorType.link_id.in_(ids))
-        .order_by(InterlocutorType.label, InterlocutorType.code)
+    return await members_by_owner(
+        session,
+        ids,
+        owner=ContactLinkInterlocutorType.link_id,
+        member=InterlocutorType,
+        joined_on=InterlocutorType.code == ContactLinkInterlocutorType.type_code,
+        order_by=(InterlocutorType.label, InterlocutorType.code),
     )
-    rows = (await session.execute(query)).all()
-    return grouped(ids, [(link_id, kind) for link_id, kind in rows])
