@@ -196,11 +196,15 @@ class Contact(Node):
         return ExternalCollaborator.from_row(row) if row is not None else None
 
     @strawberry.field(
-        permission_classes=[StaffOnly], description="Every change of the contact, newest first."
+        permission_classes=[StaffOnly],
+        description=(
+            "Every change of the contact, newest first. "
+            "Null, with a FORBIDDEN error, for a portal caller (rule 7)."
+        ),
     )
     async def history(
         self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Connection[ContactChange]:
+    ) -> Connection[ContactChange] | None:
         ctx, contact_id = info.context, self.pk
         request = history.HistoryRequest(contact_id, page_request(first, after))
         rows = await load_page(ctx.loaders.of(history.change_pages_by_request), request)

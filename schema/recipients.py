@@ -36,7 +36,10 @@ class Recipient:
 class RecipientQueries:
     @strawberry.field(
         permission_classes=[StaffOnly],
-        description="Who is sent this client's invoices or reminders (for one site, or any), and why.",
+        description=(
+            "Who is sent this client's invoices or reminders (for one site, or any), and why. "
+            "Null, with an error, for a portal caller or an unknown client or site."
+        ),
     )
     async def recipients(
         self,
@@ -45,7 +48,7 @@ class RecipientQueries:
         client_id: strawberry.ID,
         site_id: strawberry.ID | None = None,
         document: DocumentKind,  # type: ignore[valid-type]
-    ) -> list[Recipient]:
+    ) -> list[Recipient] | None:
         ctx = info.context
         try:
             client_pk = pk_of(client_id, "Client", ("clientId",))

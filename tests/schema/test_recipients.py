@@ -19,6 +19,13 @@ query ($client: ID!, $site: ID, $document: DocumentKind!) {
   }
 }
 """
+# A screen that asks for recipients beside other things: a refusal must null recipients alone.
+RECIPIENTS_BESIDE_VIEWER = """
+query ($client: ID!, $site: ID, $document: DocumentKind!) {
+  recipients(clientId: $client, siteId: $site, document: $document) { email }
+  viewer { role }
+}
+"""
 EVERY_FIELD_READ_FROM_THE_ONE_STATEMENT = """
 query ($client: ID!, $site: ID) {
   recipients(clientId: $client, siteId: $site, document: INVOICE) {
@@ -262,9 +269,10 @@ async def test_an_unknown_client_or_a_site_that_is_not_the_clients_is_not_found(
 
     variables = {"client": global_id(client), "site": global_id(site), "document": "INVOICE"}
 
-    result = await graphql(RECIPIENTS, variables)
+    result = await graphql(RECIPIENTS_BESIDE_VIEWER, variables)
 
-    assert result.data is None
+    # The refusal nulls the field alone: what else the screen asked for still loads.
+    assert result.data == {"recipients": None, "viewer": {"role": "STAFF"}}
     assert [error.extensions for error in result.errors or []] == [{"code": "NOT_FOUND"}]
 
 
@@ -320,10 +328,12 @@ async def test_recipients_read_in_one_sql_statement_whatever_their_number(
 
 async def test_the_portal_may_not_read_recipients(db: Any, graphql: GraphQL, world: dict[str, Any]) -> None:
     result = await graphql(
-        RECIPIENTS, {"client": gid("Client", world["acme"].id), "document": "INVOICE"}, role=Role.PORTAL
+        RECIPIENTS_BESIDE_VIEWER,
+        {"client": gid("Client", world["acme"].id), "document": "INVOICE"},
+        role=Role.PORTAL,
     )
 
-    assert result.data is None
+    assert result.data == {"recipients": None, "viewer": {"role": "PORTAL"}}
     assert [(error.message, error.extensions) for error in result.errors or []] == [
         ("Your role may not use this field.", {"code": "FORBIDDEN"})
     ]
