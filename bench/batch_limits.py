@@ -22,7 +22,7 @@ from bench.batch_world import (
     World,
 )
 from db.engine import Database
-from resolvers.global_ids import id_list_text
+from resolvers.history_text import ids_text
 from resolvers.normalization import TextStyle, styled
 from resolvers.search import tokens_text
 from resolvers.text import fold
@@ -83,7 +83,7 @@ async def limit_associate(world: World) -> None:
         "receivesReminders",
         "receivesRemindersAllSites",
     ]
-    sites = id_list_text("Site", [world.site])
+    sites = ids_text("Site", [world.site])
     shown: list[tuple[int | None, str, str | None, str | None]] = [
         *((client, name, None, "false") for name in flags),
         (client, "siteIds", None, sites),
