@@ -74,7 +74,7 @@ class TargetContactsInput:
 class EventContactsInput:
     selection: ContactSelection
     event_id: strawberry.ID
-    status: ParticipationStatus | None = strawberry.field(  # type: ignore[valid-type]
+    status: ParticipationStatus | None = strawberry.field(
         default=None, description="Every selected contact's status; none: new ones INVITED, others unchanged."
     )
 

@@ -73,7 +73,7 @@ CONTACT_FIELDS = ("civility", "last_name", "first_name", "email", "phone", "mobi
 @strawberry.input
 class CreateContactInput:
     last_name: str
-    civility: Civility | None = UNSET  # type: ignore[valid-type]
+    civility: Civility | None = UNSET
     first_name: str | None = UNSET
     email: str | None = UNSET
     phone: str | None = UNSET
@@ -97,7 +97,7 @@ class CreateContactInput:
 class UpdateContactInput:
     id: strawberry.ID
     expected_version: int | None = UNSET
-    civility: Civility | None = UNSET  # type: ignore[valid-type]
+    civility: Civility | None = UNSET
     last_name: str | None = UNSET
     first_name: str | None = UNSET
     email: str | None = UNSET

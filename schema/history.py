@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from db import models
-from resolvers import history
 from resolvers.history_text import Difference
 from schema.context import Info
 from schema.organizations import Organization, load_organization
@@ -62,7 +61,7 @@ class ContactChange:
 
     @strawberry.field
     async def changes(self, info: Info) -> list[FieldChange]:
-        rows = await info.context.loaders.of(history.field_changes_by_change_id).load(self.pk)
+        rows = await info.context.loaders.field_changes_by_change_id.load(self.pk)
         return [
             FieldChange(
                 contact_pk=self.contact_pk,

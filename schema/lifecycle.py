@@ -23,7 +23,7 @@ from schema.permissions import StaffOnly
 @strawberry.input
 class QuickCreateContactInput:
     affair_id: strawberry.ID
-    civility: Civility | None = UNSET  # type: ignore[valid-type]
+    civility: Civility | None = UNSET
     last_name: str
     first_name: str | None = UNSET
     email: str | None = UNSET

@@ -39,7 +39,7 @@ _TYPE_NAMES = {CLIENT: "Client", SUPPLIER: "Supplier", THIRD_PARTY: "ThirdParty"
 class CreateClientInput:
     code: str
     name: str
-    status: ClientStatus | None = models.ClientStatus.CLIENT  # type: ignore[valid-type]
+    status: ClientStatus | None = models.ClientStatus.CLIENT
 
 
 @strawberry.input
@@ -68,7 +68,7 @@ class UpdateClientInput:
     id: strawberry.ID
     code: str | None = strawberry.UNSET
     name: str | None = strawberry.UNSET
-    status: ClientStatus | None = strawberry.UNSET  # type: ignore[valid-type]
+    status: ClientStatus | None = strawberry.UNSET
 
 
 @strawberry.input(description="Fields left out stay as they are; null clears (refused where required).")

@@ -18,7 +18,10 @@ from schema.pagination import Connection, connection, counter, load_page, page_r
 if TYPE_CHECKING:
     from schema.contacts import Contact
 
-ParticipationStatus = strawberry.enum(models.ParticipationStatus, name="ParticipationStatus")
+ParticipationStatus = models.ParticipationStatus
+strawberry.enum(
+    ParticipationStatus, name="ParticipationStatus"
+)  # registered in place: ParticipationStatus is the type to annotate with
 LazyContact = Annotated["Contact", strawberry.lazy("schema.contacts")]
 
 
@@ -81,23 +84,23 @@ class Event(Node):
     async def participants(
         self,
         info: Info,
-        status: ParticipationStatus | None = None,  # type: ignore[valid-type]
+        status: ParticipationStatus | None = None,
         first: int | None = None,
         after: str | None = None,
     ) -> Connection["EventParticipation"]:
         ctx, scope = info.context, (self.pk, status)
         request = participants.ParticipantsRequest(self.pk, status, page_request(first, after))
-        rows = await load_page(ctx.loaders.of(participants.participant_pages_by_request), request)
-        counts = ctx.loaders.of(participants.participant_counts_by_scope)
+        rows = await load_page(ctx.loaders.participant_pages_by_request, request)
+        counts = ctx.loaders.participant_counts_by_scope
         nodes = [EventParticipation.from_row(row[0]) for row in rows.rows]
-        return connection(rows, nodes, lambda: counts.load(scope))  # type: ignore[return-value]
+        return connection(rows, nodes, lambda: counts.load(scope))
 
 
 @strawberry.type
 class EventParticipation:
     event_pk: strawberry.Private[int]
     contact_pk: strawberry.Private[int]
-    status: ParticipationStatus  # type: ignore[valid-type]
+    status: ParticipationStatus
 
     @classmethod
     def from_row(cls, row: models.EventParticipation) -> "EventParticipation":
@@ -105,8 +108,8 @@ class EventParticipation:
 
     @strawberry.field
     def event(self, info: Info) -> Event:
-        loader = info.context.loaders.of(reference.events_by_id)
-        return now_or_later(loader, self.event_pk, _event)  # type: ignore[return-value]
+        loader = info.context.loaders.events_by_id
+        return now_or_later(loader, self.event_pk, _event)
 
     @strawberry.field
     async def contact(self, info: Info) -> LazyContact:
@@ -123,13 +126,13 @@ def _event(row: models.Event | None) -> Event:
 
 @node_fetcher("Target")
 async def _fetch_targets(ctx: Context, pks: Sequence[int]) -> list[Target | None]:
-    rows = await ctx.loaders.of(reference.targets_by_id).load_many(pks)
+    rows = await ctx.loaders.targets_by_id.load_many(pks)
     return [Target.from_row(row) if row is not None else None for row in rows]
 
 
 @node_fetcher("Event")
 async def _fetch_events(ctx: Context, pks: Sequence[int]) -> list[Event | None]:
-    rows = await ctx.loaders.of(reference.events_by_id).load_many(pks)
+    rows = await ctx.loaders.events_by_id.load_many(pks)
     return [Event.from_row(row) if row is not None else None for row in rows]
 
 
@@ -142,7 +145,7 @@ class ReferenceQueries:
         ctx, page = info.context, page_request(first, after)
         rows = await read_page(ctx, lambda s: reference.list_targets(s, search=search, page=page))
         total = counter(ctx, lambda s: reference.count_targets(s, search=search))
-        return connection(rows, [Target.from_row(row[0]) for row in rows.rows], total)  # type: ignore[return-value]
+        return connection(rows, [Target.from_row(row[0]) for row in rows.rows], total)
 
     @strawberry.field(description="Events by name; `search` matches words of the name.")
     async def events(
@@ -151,7 +154,7 @@ class ReferenceQueries:
         ctx, page = info.context, page_request(first, after)
         rows = await read_page(ctx, lambda s: reference.list_events(s, search=search, page=page))
         total = counter(ctx, lambda s: reference.count_events(s, search=search))
-        return connection(rows, [Event.from_row(row[0]) for row in rows.rows], total)  # type: ignore[return-value]
+        return connection(rows, [Event.from_row(row[0]) for row in rows.rows], total)
 
     @strawberry.field(description="The reference list of interlocutor types, by label.")
     async def interlocutor_types(
