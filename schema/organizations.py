@@ -16,8 +16,8 @@ from schema.node import Node, node_fetcher
 from schema.pagination import Connection, connection, counter, page_request, read_page
 
 if TYPE_CHECKING:
+    from schema.contact_lists import ContactFilter
     from schema.contacts import Contact, ContactLink
-    from schema.lists import ContactFilter
 
 OrganizationKind = models.OrganizationKind
 strawberry.enum(
@@ -30,13 +30,13 @@ strawberry.enum(
 
 LazyContact = Annotated["Contact", strawberry.lazy("schema.contacts")]
 LazyLink = Annotated["ContactLink", strawberry.lazy("schema.contacts")]
-LazyFilter = Annotated["ContactFilter", strawberry.lazy("schema.lists")]
+LazyFilter = Annotated["ContactFilter", strawberry.lazy("schema.contact_lists")]
 
 
 async def scoped_contacts(
     info: Info, scope: ContactScope, filter: "ContactFilter | None", first: int | None, after: str | None
 ) -> Connection["Contact"]:
-    from schema.lists import contact_connection
+    from schema.contact_lists import contact_connection
 
     return await contact_connection(info, filter=filter, scope=scope, page=page_request(first, after))
 

@@ -55,7 +55,7 @@ class Target(Node):
     async def contacts(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[LazyContact]:
-        from schema.lists import contact_connection
+        from schema.contact_lists import contact_connection
 
         scope = ContactScope(target_id=self.pk)
         return await contact_connection(info, filter=None, scope=scope, page=page_request(first, after))

@@ -67,6 +67,20 @@ class ContactLinkInput:
         return values
 
 
+@strawberry.input
+class CardInput:
+    """What every mutation of one card starts with (not itself a GraphQL type)."""
+
+    contact_id: strawberry.ID
+    expected_version: int | None = UNSET
+
+    def contact_pk(self) -> int:
+        return pk_of(self.contact_id, "Contact", ("input", "contactId"))
+
+    def version(self) -> int | None:
+        return or_none(self.expected_version)
+
+
 CONTACT_FIELDS = ("civility", "last_name", "first_name", "email", "phone", "mobile", "notes")
 
 
