@@ -23,7 +23,12 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-unit: $(STAMP)
+# The spec audit's pinned npm packages, exactly as the lock file says.
+AUDIT_MODULES := tests/http_audit/node_modules/.package-lock.json
+$(AUDIT_MODULES): tests/http_audit/package-lock.json
+	npm ci --prefix tests/http_audit --no-audit --no-fund
+
+unit: $(STAMP) $(AUDIT_MODULES)
 	$(BIN)/pytest
 
 test: lint unit
