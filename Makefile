@@ -28,10 +28,13 @@ AUDIT_MODULES := tests/http_audit/node_modules/.package-lock.json
 $(AUDIT_MODULES): tests/http_audit/package-lock.json
 	npm ci --prefix tests/http_audit --no-audit --no-fund
 
-unit: $(STAMP) $(AUDIT_MODULES)
-	$(BIN)/pytest
+# The fast tests: everything but those that start `carnet` as a process.
+unit: $(STAMP)
+	$(BIN)/pytest -m "not subprocess"
 
-test: lint unit
+# Everything: lint, then the whole suite, subprocess tests included.
+test: lint $(AUDIT_MODULES)
+	$(BIN)/pytest
 
 schema: $(STAMP)
 	$(BIN)/carnet export-schema > schema/schema.graphql
