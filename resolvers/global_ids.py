@@ -6,7 +6,6 @@ for a participation (event, contact), the code for an interlocutor type.
 
 import base64
 import binascii
-from collections.abc import Iterable
 
 MAX_PK = 2**63 - 1
 MAX_ID_LENGTH = 1_000
@@ -57,8 +56,3 @@ def from_global_id(value: str) -> tuple[str, int] | None:
     pk = int_key(parsed[1])
     return None if pk is None else (parsed[0], pk)
 
-
-def id_list_text(type_name: str, pks: Iterable[int]) -> str | None:
-    """A set of ids as history shows it: global ids, sorted, comma-joined (None when empty)."""
-    ids = sorted(to_global_id(type_name, pk) for pk in pks)
-    return ",".join(ids) if ids else None

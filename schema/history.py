@@ -8,6 +8,7 @@ import strawberry
 
 from db import models
 from resolvers import history, nodes
+from resolvers.history_text import Difference
 from schema.context import Context, Info
 from schema.ids import to_global_id
 from schema.node import Node, node_fetcher
@@ -28,7 +29,7 @@ class FieldChange:
     after: str | None
 
     @classmethod
-    def of(cls, change: history.Difference) -> "FieldChange":
+    def of(cls, change: Difference) -> "FieldChange":
         return cls(
             contact_pk=change.contact_id,
             organization_pk=change.organization_id,
