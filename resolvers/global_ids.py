@@ -55,4 +55,3 @@ def from_global_id(value: str) -> tuple[str, int] | None:
         return None
     pk = int_key(parsed[1])
     return None if pk is None else (parsed[0], pk)
-
