@@ -16,7 +16,7 @@ from strawberry.dataloader import DataLoader
 
 from db import models
 from db.engine import Database
-from resolvers import contact_lists, contacts, history, organizations, participants, reference
+from resolvers import contact_lists, contacts, history, nodes, organizations, participants, reference
 from resolvers.access import Viewer
 from resolvers.paging import Page
 
@@ -170,6 +170,24 @@ class Loaders:
     @cached_property
     def change_counts_by_contact_id(self) -> DataLoader[int, int]:
         return self._plain(history.change_counts_by_contact_id)
+
+    # ------------------------------------------------------------ what `node` and look-ups read by key
+
+    @cached_property
+    def links_by_id(self) -> DataLoader[int, models.ContactLink | None]:
+        return self._seen(nodes.links_by_id)
+
+    @cached_property
+    def participations_by_key(self) -> DataLoader[tuple[int, int], models.EventParticipation | None]:
+        return self._seen(nodes.participations_by_key)
+
+    @cached_property
+    def changes_by_id(self) -> DataLoader[int, models.ContactChange | None]:
+        return self._seen(nodes.changes_by_id)
+
+    @cached_property
+    def interlocutor_types_by_code(self) -> DataLoader[str, models.InterlocutorType | None]:
+        return self._plain(nodes.interlocutor_types_by_code)
 
     @cached_property
     def field_changes_by_change_id(self) -> DataLoader[int, list[models.FieldChange]]:

@@ -13,6 +13,7 @@ from schema.contacts import Contact, ContactLink, ExternalCollaborator, Extranet
 from schema.guards import EXTENSIONS
 from schema.lifecycle import LifecycleMutations
 from schema.links import LinkMutations
+from schema.lookups import LookupQueries
 from schema.memberships import MembershipMutations
 from schema.normalization import NormalizationMutations
 from schema.organization_mutations import OrganizationMutations
@@ -24,7 +25,9 @@ from schema.viewer import ViewerQueries
 
 
 @strawberry.type
-class Query(ViewerQueries, ContactListQueries, OrganizationQueries, ReferenceQueries, RecipientQueries):
+class Query(
+    ViewerQueries, LookupQueries, ContactListQueries, OrganizationQueries, ReferenceQueries, RecipientQueries
+):
     pass
 
 
