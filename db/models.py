@@ -7,79 +7,27 @@ so that both engines order rows the same way, byte-wise.
 """
 
 import enum
-from datetime import UTC, date, datetime
-from typing import Annotated, Any
+from datetime import date
 
 from sqlalchemy import (
-    BigInteger,
     Boolean,
     Date,
-    DateTime,
-    Enum,
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Text,
-    TypeDecorator,
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-# Text limits of DOMAIN.md rule 17; the schema checks them before the database sees a value.
-PERSON_NAME_MAX = 100
-NOTES_MAX = 10_000
-TEXT_MAX = 200
-
-
-class UtcDateTime(TypeDecorator[datetime]):
-    """A moment, stored in UTC and always read back aware (SQLite keeps no offset of its own)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("A naive datetime has no place in Carnet: give it a time zone.")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-# A portable big-integer primary key: SQLite only aliases ROWID for "INTEGER PRIMARY KEY".
-BigId = BigInteger().with_variant(Integer(), "sqlite")
-
-pk = Annotated[int, mapped_column(BigId, primary_key=True, autoincrement=True)]
-short_text = Annotated[str, mapped_column(String(TEXT_MAX))]
-optional_text = Annotated[str | None, mapped_column(String(TEXT_MAX))]
-# Sort keys compare byte-wise on both engines: SQLite's default BINARY, PostgreSQL's "C".
-SortKey = String(TEXT_MAX * 2).with_variant(String(TEXT_MAX * 2, collation="C"), "postgresql")
-sort_key = Annotated[str, mapped_column(SortKey, default="")]
-timestamp = Annotated[datetime, mapped_column(UtcDateTime())]
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
-def _enum(cls: type[enum.Enum]) -> Enum:
-    """Enums are stored by name in a VARCHAR, so adding a member needs no type migration."""
-    return Enum(cls, native_enum=False, create_constraint=False, length=20)
+from db.columns import NOTES_MAX as NOTES_MAX
+from db.columns import PERSON_NAME_MAX as PERSON_NAME_MAX
+from db.columns import TEXT_MAX as TEXT_MAX
+from db.columns import Base as Base
+from db.columns import UtcDateTime as UtcDateTime
+from db.columns import enum_column, optional_text, pk, short_text, sort_key, timestamp
 
 
 class OrganizationKind(enum.Enum):
@@ -119,12 +67,12 @@ class Organization(Base):
     __table_args__ = (UniqueConstraint("kind", "code"),)
 
     id: Mapped[pk]
-    kind: Mapped[OrganizationKind] = mapped_column(_enum(OrganizationKind))
+    kind: Mapped[OrganizationKind] = mapped_column(enum_column(OrganizationKind))
     code: Mapped[short_text]
     name: Mapped[short_text]
     name_key: Mapped[sort_key] = mapped_column(index=True)
     # Only clients have a status; NULL for suppliers and third parties.
-    status: Mapped[ClientStatus | None] = mapped_column(_enum(ClientStatus))
+    status: Mapped[ClientStatus | None] = mapped_column(enum_column(ClientStatus))
 
     sites: Mapped[list["Site"]] = relationship(back_populates="client", lazy="raise")
 
@@ -190,7 +138,7 @@ class Contact(Base):
     )
 
     id: Mapped[pk]
-    civility: Mapped[Civility | None] = mapped_column(_enum(Civility))
+    civility: Mapped[Civility | None] = mapped_column(enum_column(Civility))
     last_name: Mapped[str] = mapped_column(String(PERSON_NAME_MAX))
     first_name: Mapped[str | None] = mapped_column(String(PERSON_NAME_MAX))
     last_name_key: Mapped[sort_key]
@@ -201,7 +149,7 @@ class Contact(Base):
     notes: Mapped[str | None] = mapped_column(Text)
     hidden_from_crm: Mapped[bool] = mapped_column(Boolean, default=False)
     last_follow_up_on: Mapped[date | None] = mapped_column(Date)
-    status: Mapped[ContactStatus] = mapped_column(_enum(ContactStatus), default=ContactStatus.ACTIVE)
+    status: Mapped[ContactStatus] = mapped_column(enum_column(ContactStatus), default=ContactStatus.ACTIVE)
     disappeared_on: Mapped[date | None] = mapped_column(Date)
     disappearance_reason: Mapped[optional_text]
     # An explicit LinkedIn profile; NULL means the generated people-search link (rule 8).
@@ -291,7 +239,7 @@ class EventParticipation(Base):
     contact_id: Mapped[int] = mapped_column(
         ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True, index=True
     )
-    status: Mapped[ParticipationStatus] = mapped_column(_enum(ParticipationStatus))
+    status: Mapped[ParticipationStatus] = mapped_column(enum_column(ParticipationStatus))
 
 
 class ExtranetUser(Base):

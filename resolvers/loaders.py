@@ -16,7 +16,16 @@ from strawberry.dataloader import DataLoader
 
 from db import models
 from db.engine import Database
-from resolvers import contact_lists, contacts, history, nodes, organizations, participants, reference
+from resolvers import (
+    contact_lists,
+    contacts,
+    history,
+    interlocutors,
+    nodes,
+    organizations,
+    participants,
+    reference,
+)
 from resolvers.access import Viewer
 from resolvers.paging import Page
 
@@ -152,8 +161,8 @@ class Loaders:
     @cached_property
     def interlocutors_by_request(
         self,
-    ) -> DataLoader[contact_lists.InterlocutorsRequest, list[models.ContactLink]]:
-        return self._seen(contact_lists.interlocutors_by_request)
+    ) -> DataLoader[interlocutors.InterlocutorsRequest, list[models.ContactLink]]:
+        return self._seen(interlocutors.interlocutors_by_request)
 
     @cached_property
     def participant_pages_by_request(self) -> DataLoader[participants.ParticipantsRequest, Page]:

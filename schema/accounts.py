@@ -1,7 +1,7 @@
 """Extranet users and external collaborators: made from a selection, one outcome per contact,
 and (de)activated one by one (DOMAIN.md rule 15)."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -74,6 +74,41 @@ class ExternalCollaboratorPayload:
     user_errors: list[UserError]
 
 
+async def _create(
+    info: Info,
+    input: SelectionInput,
+    make: Callable[..., Awaitable[accounts.Outcomes[Row]]],
+    answer: Created[Row, Shown, Payload],
+) -> Payload:
+    """`accounts.create_extranet_users` or `create_external_collaborators`, on the selection."""
+    ctx = info.context
+    return await run(
+        info,
+        answer,
+        lambda session, actor: make(
+            session, ctx.viewer, input.selection.selection(), max_selection=ctx.max_selection, now=actor.now
+        ),
+    )
+
+
+async def _set_active(
+    info: Info, input: SetActiveInput, model: type[Row], answer: One[Row, Shown, Payload]
+) -> Payload:
+    """(De)activate one account; its id must be one of `model`'s (the type name is the model's)."""
+    ctx = info.context
+    return await run(
+        info,
+        answer,
+        lambda session, _: accounts.set_account_active(
+            session,
+            ctx.viewer,
+            model,
+            account_id=key_or_none(input.id, model.__name__),
+            active=input.active,
+        ),
+    )
+
+
 @strawberry.type
 class AccountMutations:
     @strawberry.mutation(
@@ -81,18 +116,8 @@ class AccountMutations:
         description="An extranet user per contact, its login the e-mail; each contact gets its own outcome.",
     )
     async def create_extranet_users(self, info: Info, input: SelectionInput) -> ExtranetUsersPayload:
-        ctx = info.context
-        return await run(
-            info,
-            Created(ExtranetUsersPayload, ExtranetUser.from_row),
-            lambda session, actor: accounts.create_extranet_users(
-                session,
-                ctx.viewer,
-                input.selection.selection(),
-                max_selection=ctx.max_selection,
-                now=actor.now,
-            ),
-        )
+        answer = Created(ExtranetUsersPayload, ExtranetUser.from_row)
+        return await _create(info, input, accounts.create_extranet_users, answer)
 
     @strawberry.mutation(
         permission_classes=[StaffOnly],
@@ -101,36 +126,16 @@ class AccountMutations:
     async def create_external_collaborators(
         self, info: Info, input: SelectionInput
     ) -> ExternalCollaboratorsPayload:
-        ctx = info.context
-        return await run(
-            info,
-            Created(ExternalCollaboratorsPayload, ExternalCollaborator.from_row),
-            lambda session, actor: accounts.create_external_collaborators(
-                session,
-                ctx.viewer,
-                input.selection.selection(),
-                max_selection=ctx.max_selection,
-                now=actor.now,
-            ),
-        )
+        answer = Created(ExternalCollaboratorsPayload, ExternalCollaborator.from_row)
+        return await _create(info, input, accounts.create_external_collaborators, answer)
 
     @strawberry.mutation(
         permission_classes=[StaffOnly],
         description="Deactivate or reactivate; a disappeared contact's account cannot be reactivated.",
     )
     async def set_extranet_user_active(self, info: Info, input: SetActiveInput) -> ExtranetUserPayload:
-        ctx = info.context
-        return await run(
-            info,
-            One(ExtranetUserPayload, ExtranetUser.from_row),
-            lambda session, _: accounts.set_account_active(
-                session,
-                ctx.viewer,
-                models.ExtranetUser,
-                account_id=key_or_none(input.id, "ExtranetUser"),
-                active=input.active,
-            ),
-        )
+        answer = One(ExtranetUserPayload, ExtranetUser.from_row)
+        return await _set_active(info, input, models.ExtranetUser, answer)
 
     @strawberry.mutation(
         permission_classes=[StaffOnly],
@@ -139,15 +144,5 @@ class AccountMutations:
     async def set_external_collaborator_active(
         self, info: Info, input: SetActiveInput
     ) -> ExternalCollaboratorPayload:
-        ctx = info.context
-        return await run(
-            info,
-            One(ExternalCollaboratorPayload, ExternalCollaborator.from_row),
-            lambda session, _: accounts.set_account_active(
-                session,
-                ctx.viewer,
-                models.ExternalCollaborator,
-                account_id=key_or_none(input.id, "ExternalCollaborator"),
-                active=input.active,
-            ),
-        )
+        answer = One(ExternalCollaboratorPayload, ExternalCollaborator.from_row)
+        return await _set_active(info, input, models.ExternalCollaborator, answer)

@@ -1,6 +1,5 @@
 """The contact card as GraphQL types: Contact, ContactLink, social profiles, accounts."""
 
-from collections.abc import Sequence
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
@@ -13,7 +12,7 @@ from resolvers.loaders import now_or_later
 from schema.context import Context, Info
 from schema.history import ContactChange
 from schema.ids import to_global_id
-from schema.node import Node, node_fetcher
+from schema.node import Node, nodes_by_loader
 from schema.organizations import Affair, Organization, Site, load_organization, organization_from_row
 from schema.pagination import Connection, connection, load_page, page_request
 from schema.permissions import StaffOnly
@@ -287,25 +286,9 @@ async def load_contact(ctx: Context, pk: int) -> Contact:
     return Contact.from_row(row)
 
 
-@node_fetcher("Contact")
-async def _fetch_contacts(ctx: Context, pks: Sequence[int]) -> list[Contact | None]:
-    rows = await ctx.loaders.contacts_by_id.load_many(pks)
-    return [Contact.from_row(row) if row is not None else None for row in rows]
-
-
-@node_fetcher("ContactLink")
-async def _fetch_links(ctx: Context, pks: Sequence[int]) -> list[ContactLink | None]:
-    rows = await ctx.loaders.links_by_id.load_many(pks)
-    return [ContactLink.from_row(row) if row is not None else None for row in rows]
-
-
-@node_fetcher("ExtranetUser")
-async def _fetch_extranet_users(ctx: Context, pks: Sequence[int]) -> list[ExtranetUser | None]:
-    rows = await ctx.loaders.extranet_users_by_id.load_many(pks)
-    return [ExtranetUser.from_row(row) if row is not None else None for row in rows]
-
-
-@node_fetcher("ExternalCollaborator")
-async def _fetch_collaborators(ctx: Context, pks: Sequence[int]) -> list[ExternalCollaborator | None]:
-    rows = await ctx.loaders.collaborators_by_id.load_many(pks)
-    return [ExternalCollaborator.from_row(row) if row is not None else None for row in rows]
+nodes_by_loader("Contact", lambda loaders: loaders.contacts_by_id, Contact.from_row)
+nodes_by_loader("ContactLink", lambda loaders: loaders.links_by_id, ContactLink.from_row)
+nodes_by_loader("ExtranetUser", lambda loaders: loaders.extranet_users_by_id, ExtranetUser.from_row)
+nodes_by_loader(
+    "ExternalCollaborator", lambda loaders: loaders.collaborators_by_id, ExternalCollaborator.from_row
+)

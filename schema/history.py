@@ -1,6 +1,5 @@
 """A contact's history as GraphQL types; `FieldChange` also reports a normalisation's changes."""
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -8,9 +7,9 @@ import strawberry
 
 from db import models
 from resolvers.history_text import Difference
-from schema.context import Context, Info
+from schema.context import Info
 from schema.ids import to_global_id
-from schema.node import Node, node_fetcher
+from schema.node import Node, nodes_by_loader
 from schema.organizations import Organization, load_organization
 
 if TYPE_CHECKING:
@@ -84,7 +83,4 @@ class ContactChange(Node):
         ]
 
 
-@node_fetcher("ContactChange")
-async def _fetch_changes(ctx: Context, pks: Sequence[int]) -> list[ContactChange | None]:
-    rows = await ctx.loaders.changes_by_id.load_many(pks)
-    return [ContactChange.from_row(row) if row is not None else None for row in rows]
+nodes_by_loader("ContactChange", lambda loaders: loaders.changes_by_id, ContactChange.from_row)

@@ -1,5 +1,8 @@
 """Affairs, targets and events by selection (DOMAIN.md rule 12): all or nothing, idempotent."""
 
+from collections.abc import Awaitable, Callable
+from functools import partial
+
 import strawberry
 
 from db import models
@@ -47,31 +50,28 @@ async def _add(
     group_id: str,
     status: models.ParticipationStatus | None = None,
 ) -> BatchPayload:
-    ctx = info.context
-    return await run(
-        info,
-        BatchPayload,
-        lambda session, actor: memberships.add_contacts(
-            session,
-            ctx.viewer,
-            chosen.selection(),
-            membership,
-            group_id=key_or_none(group_id, membership.type_name),
-            max_selection=ctx.max_selection,
-            actor=actor,
-            status=status,
-        ),
-    )
+    return await _change(info, chosen, membership, group_id, partial(memberships.add_contacts, status=status))
 
 
 async def _remove(
     info: Info, chosen: ContactSelection, membership: Membership, group_id: str
 ) -> BatchPayload:
+    return await _change(info, chosen, membership, group_id, memberships.remove_contacts)
+
+
+async def _change(
+    info: Info,
+    chosen: ContactSelection,
+    membership: Membership,
+    group_id: str,
+    change: Callable[..., Awaitable[int]],
+) -> BatchPayload:
+    """`memberships.add_contacts` or `remove_contacts`, on the selection and the group named."""
     ctx = info.context
     return await run(
         info,
         BatchPayload,
-        lambda session, actor: memberships.remove_contacts(
+        lambda session, actor: change(
             session,
             ctx.viewer,
             chosen.selection(),

@@ -3,12 +3,17 @@ null when unseen or of another type."""
 
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import strawberry
+from strawberry.dataloader import DataLoader
 
 from resolvers.global_ids import int_key, split_global_id
+from resolvers.loaders import Loaders
 from schema.context import Context
+
+Key = TypeVar("Key", bound=Hashable)
+Row = TypeVar("Row")
 
 # How to fetch nodes of one type by key: a value per key, None where unseen.
 NodeFetcher = Callable[[Context, Sequence[Any]], Awaitable[Sequence[Any]]]
@@ -28,6 +33,21 @@ _types: dict[str, _NodeType] = {}
 @strawberry.interface
 class Node:
     id: strawberry.ID
+
+
+def nodes_by_loader(
+    type_name: str,
+    loader: Callable[[Loaders], DataLoader[Key, Row | None]],
+    show: Callable[[Row], Any],
+    key: KeyParser = int_key,
+) -> None:
+    """Register a type whose nodes one of the request's loaders reads: `show` of each row found."""
+
+    async def fetch(ctx: Context, keys: Sequence[Key]) -> list[Any]:
+        rows = await loader(ctx.loaders).load_many(keys)
+        return [show(row) if row is not None else None for row in rows]
+
+    _types[type_name] = _NodeType(fetch, key)
 
 
 def node_fetcher(type_name: str, key: KeyParser = int_key) -> Callable[[NodeFetcher], NodeFetcher]:

@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from db import models
-from resolvers import contact_lists, organizations
+from resolvers import interlocutors, organizations
 from resolvers.contact_lists import ContactFilter as ContactScope
 from resolvers.loaders import now_or_later
 from resolvers.paging import PageRequest
 from schema.context import Context, Info
 from schema.ids import to_global_id
-from schema.node import Node, node_fetcher
+from schema.node import Node, node_fetcher, nodes_by_loader
 from schema.pagination import Connection, connection, counter, page_request, read_page
 from schema.scoped_lists import scoped_contacts
 
@@ -66,7 +66,7 @@ class Client(Organization):
         from schema.contacts import ContactLink
 
         ctx = info.context
-        request = contact_lists.InterlocutorsRequest(self.pk, type_code, ctx.today)
+        request = interlocutors.InterlocutorsRequest(self.pk, type_code, ctx.today)
         rows = await ctx.loaders.interlocutors_by_request.load(request)
         return [ContactLink.from_row(row) for row in rows]
 
@@ -184,16 +184,8 @@ for _kind, _type in _TYPES.items():
     node_fetcher(_type.__name__)(_organization_fetcher(_kind))
 
 
-@node_fetcher("Site")
-async def _fetch_sites(ctx: Context, pks: Sequence[int]) -> list[Site | None]:
-    rows = await ctx.loaders.sites_by_id.load_many(pks)
-    return [Site.from_row(row) if row is not None else None for row in rows]
-
-
-@node_fetcher("Affair")
-async def _fetch_affairs(ctx: Context, pks: Sequence[int]) -> list[Affair | None]:
-    rows = await ctx.loaders.affairs_by_id.load_many(pks)
-    return [Affair.from_row(row) if row is not None else None for row in rows]
+nodes_by_loader("Site", lambda loaders: loaders.sites_by_id, Site.from_row)
+nodes_by_loader("Affair", lambda loaders: loaders.affairs_by_id, Affair.from_row)
 
 
 async def _organizations(

@@ -13,7 +13,7 @@ from resolvers.global_ids import pair_key, text_key
 from resolvers.loaders import now_or_later
 from schema.context import Context, Info
 from schema.ids import to_global_id
-from schema.node import Node, node_fetcher
+from schema.node import Node, node_fetcher, nodes_by_loader
 from schema.pagination import Connection, connection, counter, load_page, page_request, read_page
 from schema.scoped_lists import scoped_contacts
 
@@ -134,16 +134,8 @@ def _event(row: models.Event | None) -> Event:
     return Event.from_row(row)
 
 
-@node_fetcher("Target")
-async def _fetch_targets(ctx: Context, pks: Sequence[int]) -> list[Target | None]:
-    rows = await ctx.loaders.targets_by_id.load_many(pks)
-    return [Target.from_row(row) if row is not None else None for row in rows]
-
-
-@node_fetcher("Event")
-async def _fetch_events(ctx: Context, pks: Sequence[int]) -> list[Event | None]:
-    rows = await ctx.loaders.events_by_id.load_many(pks)
-    return [Event.from_row(row) if row is not None else None for row in rows]
+nodes_by_loader("Target", lambda loaders: loaders.targets_by_id, Target.from_row)
+nodes_by_loader("Event", lambda loaders: loaders.events_by_id, Event.from_row)
 
 
 @node_fetcher("EventParticipation", key=pair_key)

@@ -1,0 +1,61 @@
+"""The building blocks of the models: naming convention, text limits, column types, `Base`."""
+
+import enum
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from sqlalchemy import BigInteger, DateTime, Enum, Integer, MetaData, String, TypeDecorator
+from sqlalchemy.orm import DeclarativeBase, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Text limits of DOMAIN.md rule 17; the schema checks them before the database sees a value.
+PERSON_NAME_MAX = 100
+NOTES_MAX = 10_000
+TEXT_MAX = 200
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A moment, stored in UTC and always read back aware (SQLite keeps no offset of its own)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("A naive datetime has no place in Carnet: give it a time zone.")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# A portable big-integer primary key: SQLite only aliases ROWID for "INTEGER PRIMARY KEY".
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+pk = Annotated[int, mapped_column(BigId, primary_key=True, autoincrement=True)]
+short_text = Annotated[str, mapped_column(String(TEXT_MAX))]
+optional_text = Annotated[str | None, mapped_column(String(TEXT_MAX))]
+# Sort keys compare byte-wise on both engines: SQLite's default BINARY, PostgreSQL's "C".
+SortKey = String(TEXT_MAX * 2).with_variant(String(TEXT_MAX * 2, collation="C"), "postgresql")
+sort_key = Annotated[str, mapped_column(SortKey, default="")]
+timestamp = Annotated[datetime, mapped_column(UtcDateTime())]
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def enum_column(cls: type[enum.Enum]) -> Enum:
+    """Enums are stored by name in a VARCHAR, so adding a member needs no type migration."""
+    return Enum(cls, native_enum=False, create_constraint=False, length=20)
