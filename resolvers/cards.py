@@ -16,13 +16,14 @@ from db.models import (
     ContactLink,
     ContactLinkInterlocutorType,
     ContactLinkSite,
+    ContactStatus,
     EventParticipation,
     Organization,
     ParticipationStatus,
     TargetMember,
 )
 from resolvers import history
-from resolvers.errors import Conflict, NotFound
+from resolvers.errors import Conflict, NotAllowed, NotFound
 from resolvers.global_ids import id_list_text, to_global_id
 from resolvers.history import FieldKey, as_text
 from resolvers.search import refresh_contact_keys
@@ -132,6 +133,9 @@ async def load_card(
     contact = await session.scalar(select(Contact).where(Contact.id == contact_id).with_for_update())
     if contact is None:
         raise NotFound(path, "No contact has this id.")
+    if contact.status is ContactStatus.MERGED:
+        message = "This contact was merged into another: change that one."
+        raise NotAllowed(path, message, contact_id=contact_id)
     if expected_version is not None and contact.version != expected_version:
         raise Conflict(contact_id, expected_version, contact.version)
     card = Card(

@@ -63,7 +63,6 @@ NOT_BUILT_YET: list[str] = [
     "DuplicateGroupConnection was removed.",
     "DuplicateGroupEdge was removed.",
     "DuplicateReason was removed.",
-    "Enum value ContactStatus.MERGED was removed.",
     "EventParticipation no longer implements interface Node.",
     "Field BatchPayload.contacts was removed.",
     "Field ClientConnection.nodes was removed.",
