@@ -35,6 +35,7 @@ from db.models import (
     FieldChange,
     TargetMember,
 )
+from resolvers.access import Actor
 from resolvers.cards import CONTACT_FIELDS
 from resolvers.errors import ErrorCode, Problems
 from resolvers.global_ids import id_list_text, to_global_id
@@ -267,13 +268,12 @@ def _refresh_keys(state: ContactState) -> None:
 
 async def merge_contacts(
     session: AsyncSession,
+    actor: Actor,
     *,
     keep_id: int | None,
     merge_ids: Sequence[int | None],
     choices: Sequence[FieldChoice] = (),
     dry_run: bool = False,
-    actor: str,
-    now: datetime,
 ) -> MergeResult:
     """Fold `merge_ids` into `keep_id`; with `dry_run`, only say what would change."""
     check_request(keep_id, merge_ids, choices)
@@ -281,28 +281,26 @@ async def merge_contacts(
     ids = [contact_id for contact_id in merge_ids if contact_id is not None]
     states = await read_states(session, [keep_id, *ids], lock=not dry_run)
     check_found(states, keep_id, ids)
-    plan = plan_merge(states[keep_id], [states[contact_id] for contact_id in ids], choices, now)
+    plan = plan_merge(states[keep_id], [states[contact_id] for contact_id in ids], choices, actor.now)
     changes = plan.changes()
     if dry_run:
         return MergeResult(keep_id, None, changes)
-    merge = await _write(session, plan, changes, actor=actor, now=now)
+    merge = await _write(session, plan, changes, actor)
     return MergeResult(keep_id, merge, changes)
 
 
-async def _write(
-    session: AsyncSession, plan: Plan, changes: list[Difference], *, actor: str, now: datetime
-) -> ContactMerge:
+async def _write(session: AsyncSession, plan: Plan, changes: list[Difference], actor: Actor) -> ContactMerge:
     await _write_links(session, plan)
     await _write_memberships(session, plan)
     await _write_accounts(session, plan)
     moved_history = await _move_history(session, plan)
     await _write_contacts(session, plan)
-    await _record(session, changes, actor=actor, now=now)
+    await _record(session, changes, actor)
     merge = ContactMerge(
         kept_id=plan.kept.id,
         merged_ids=",".join(str(state.id) for state in plan.merged),
-        at=now,
-        actor=actor,
+        at=actor.now,
+        actor=actor.subject,
         snapshot=dumps(
             {
                 "kept": encode_state(plan.kept_before),
@@ -449,14 +447,17 @@ async def _write_contacts(session: AsyncSession, plan: Plan) -> None:
     await index_search_tokens(connection, [(kept.id, kept.values["search_tokens"])])
 
 
-async def _record(session: AsyncSession, changes: list[Difference], *, actor: str, now: datetime) -> None:
+async def _record(session: AsyncSession, changes: list[Difference], actor: Actor) -> None:
     """One history entry per contact, in two statements for all of them."""
     contact_ids = list(dict.fromkeys(change.contact_id for change in changes))
     if not contact_ids:
         return
     entries = await session.execute(
         insert(ContactChange).returning(ContactChange.id, ContactChange.contact_id),
-        [{"contact_id": c, "at": now, "actor": actor, "operation": "mergeContacts"} for c in contact_ids],
+        [
+            {"contact_id": c, "at": actor.now, "actor": actor.subject, "operation": actor.operation}
+            for c in contact_ids
+        ],
     )
     entry_of = {contact_id: change_id for change_id, contact_id in entries}
     await session.execute(

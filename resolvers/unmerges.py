@@ -28,6 +28,7 @@ from db.models import (
     TargetMember,
 )
 from resolvers import history
+from resolvers.access import Actor
 from resolvers.errors import Invalid, NotAllowed, NotFound
 from resolvers.global_ids import id_list_text, to_global_id
 from resolvers.merge_states import (
@@ -66,9 +67,7 @@ class Snapshot:
         )
 
 
-async def unmerge_contacts(
-    session: AsyncSession, *, merge_id: int | None, actor: str, now: datetime
-) -> list[int]:
+async def unmerge_contacts(session: AsyncSession, actor: Actor, *, merge_id: int | None) -> list[int]:
     """Undo a merge; the contacts it involved, the kept one first."""
     merge = None
     if merge_id is not None:
@@ -85,15 +84,13 @@ async def unmerge_contacts(
     ids = [snapshot.kept.id, *(state.id for state in snapshot.merged)]
     current = await read_states(session, ids, lock=True)
     _check_undoable(current, snapshot)
-    await _restore(session, snapshot, current, now)
+    await _restore(session, snapshot, current, actor.now)
     await refresh_contact_keys(session, ids)
     restored = await read_states(session, ids, lock=False)
     for contact_id in ids:
         changes = [*shown_changes(current[contact_id], restored[contact_id]), _unlinked(snapshot, contact_id)]
-        await history.record(
-            session, contact_id=contact_id, at=now, actor=actor, operation="unmergeContacts", changes=changes
-        )
-    merge.undone_at, merge.undone_by = now, actor
+        await history.record(session, contact_id=contact_id, actor=actor, changes=changes)
+    merge.undone_at, merge.undone_by = actor.now, actor.subject
     await session.flush()
     return ids
 

@@ -27,7 +27,7 @@ from resolvers.search import refresh_contact_keys
 from resolvers.unmerges import unmerge_contacts
 from tests import factories
 from tests.conftest import NOW, wipe
-from tests.resolvers.test_merges import LATER, cards
+from tests.resolvers.test_merges import actor, cards
 
 links = st.fixed_dictionaries(
     {
@@ -171,11 +171,11 @@ async def test_merge_then_unmerge_gives_every_card_back(
 
     async with db.begin() as session:
         result = await merge_contacts(
-            session, keep_id=keep, merge_ids=merged, choices=choices, actor="bob", now=LATER
+            session, actor("mergeContacts"), keep_id=keep, merge_ids=merged, choices=choices
         )
     assert result.merge is not None
     async with db.begin() as session:
-        await unmerge_contacts(session, merge_id=result.merge.id, actor="bob", now=LATER)
+        await unmerge_contacts(session, actor("unmergeContacts"), merge_id=result.merge.id)
     after = await cards(db, ids)
 
     for contact_id in ids:

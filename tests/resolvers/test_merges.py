@@ -1,6 +1,6 @@
 """Rule 21, merge and unmerge: everything moves to the kept contact; an undo restores every row."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +15,7 @@ from db.models import (
     Organization,
     ParticipationStatus,
 )
+from resolvers.access import Actor
 from resolvers.contact_edits import update_contact
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.merge_states import encode_state, read_states
@@ -24,6 +25,10 @@ from tests import factories
 from tests.conftest import NOW
 
 LATER = NOW + timedelta(hours=1)
+
+
+def actor(operation: str, now: datetime = LATER, subject: str = "bob") -> Actor:
+    return Actor(subject=subject, operation=operation, now=now, today=now.date())
 
 
 async def cards(db: Database, ids: list[int]) -> dict[int, dict[str, Any]]:
@@ -104,12 +109,10 @@ async def world(db: Database) -> dict[str, Any]:
         async with db.begin() as session:
             await update_contact(
                 session,
+                actor("updateContact", NOW, "alice"),
                 contact_id=person.id,
                 expected_version=None,
                 fields={"notes": f"note {person.id}"},
-                actor="alice",
-                now=NOW,
-                today=NOW.date(),
             )
     return {
         "keep": keep,
@@ -130,11 +133,10 @@ async def test_a_merge_moves_everything_and_an_unmerge_restores_every_row(db: Da
     async with db.begin() as session:
         result = await merge_contacts(
             session,
+            actor("mergeContacts"),
             keep_id=ids[0],
             merge_ids=ids[1:],
             choices=[FieldChoice("civility", ids[1])],
-            actor="bob",
-            now=LATER,
         )
     merged = await cards(db, ids)
     kept = merged[ids[0]]
@@ -167,7 +169,7 @@ async def test_a_merge_moves_everything_and_an_unmerge_restores_every_row(db: Da
     assert result.merge is not None
 
     async with db.begin() as session:
-        await unmerge_contacts(session, merge_id=result.merge.id, actor="bob", now=LATER)
+        await unmerge_contacts(session, actor("unmergeContacts"), merge_id=result.merge.id)
     after = await cards(db, ids)
 
     for contact_id in ids:
@@ -186,20 +188,18 @@ async def test_edits_to_the_kept_contact_after_the_merge_stay_after_the_unmerge(
     w = await world(db)
     keep, other = w["keep"].id, w["other"].id
     async with db.begin() as session:
-        result = await merge_contacts(session, keep_id=keep, merge_ids=[other], actor="bob", now=LATER)
+        result = await merge_contacts(session, actor("mergeContacts"), keep_id=keep, merge_ids=[other])
     async with db.begin() as session:
         await update_contact(
             session,
+            actor("updateContact", LATER, "bob"),
             contact_id=keep,
             expected_version=None,
             fields={"first_name": "Marie-Anne"},
-            actor="bob",
-            now=LATER,
-            today=LATER.date(),
         )
     assert result.merge is not None
     async with db.begin() as session:
-        await unmerge_contacts(session, merge_id=result.merge.id, actor="bob", now=LATER)
+        await unmerge_contacts(session, actor("unmergeContacts"), merge_id=result.merge.id)
 
     after = await cards(db, [keep, other])
     assert after[keep]["values"]["first_name"] == "Marie-Anne"
@@ -221,7 +221,7 @@ async def test_refused_merges_name_the_culprit_and_write_nothing(db: Database) -
     for merge_ids, keep_id, code, path in cases:
         with pytest.raises(DomainError) as refused:
             async with db.begin() as session:
-                await merge_contacts(session, keep_id=keep_id, merge_ids=merge_ids, actor="bob", now=LATER)
+                await merge_contacts(session, actor("mergeContacts"), keep_id=keep_id, merge_ids=merge_ids)
         problem = refused.value.problems[0]
         assert (problem.code, list(problem.path or ())) == (code, path)
     assert await factories.database_state(db) == state
@@ -231,22 +231,20 @@ async def test_a_merged_contact_cannot_be_merged_again_nor_edited(db: Database) 
     w = await world(db)
     keep, other, third = w["keep"].id, w["other"].id, w["third"].id
     async with db.begin() as session:
-        await merge_contacts(session, keep_id=keep, merge_ids=[other], actor="bob", now=LATER)
+        await merge_contacts(session, actor("mergeContacts"), keep_id=keep, merge_ids=[other])
     state = await factories.database_state(db)
     with pytest.raises(DomainError) as refused:
         async with db.begin() as session:
-            await merge_contacts(session, keep_id=third, merge_ids=[other], actor="bob", now=LATER)
+            await merge_contacts(session, actor("mergeContacts"), keep_id=third, merge_ids=[other])
     assert refused.value.problems[0].code is ErrorCode.INVALID
     with pytest.raises(DomainError) as refused:
         async with db.begin() as session:
             await update_contact(
                 session,
+                actor("updateContact", LATER, "bob"),
                 contact_id=other,
                 expected_version=None,
                 fields={"notes": "x"},
-                actor="bob",
-                now=LATER,
-                today=LATER.date(),
             )
     assert refused.value.problems[0].code is ErrorCode.NOT_ALLOWED
     assert await factories.database_state(db) == state
@@ -257,7 +255,7 @@ async def test_a_dry_run_lists_the_changes_and_writes_nothing(db: Database) -> N
     state = await factories.database_state(db)
     async with db.begin() as session:
         result = await merge_contacts(
-            session, keep_id=w["keep"].id, merge_ids=[w["other"].id], dry_run=True, actor="bob", now=LATER
+            session, actor("mergeContacts"), keep_id=w["keep"].id, merge_ids=[w["other"].id], dry_run=True
         )
     assert result.merge is None
     assert ("status", "ACTIVE", "MERGED") in [
