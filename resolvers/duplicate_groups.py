@@ -65,10 +65,11 @@ async def duplicate_groups(
 ) -> GroupPage:
     """One page of the base's duplicate groups, best first."""
     groups = _groups(await find_pairs(session), min_score)
+    total = len(groups)
     if after is not None:
         best, smallest = _position(after)
         groups = [g for g in groups if (-g.score, g.contact_ids[0]) > (-best, smallest)]
-    return GroupPage(groups[:first], len(groups) > first, len(groups) if after is None else -1)
+    return GroupPage(groups[:first], len(groups) > first, total)
 
 
 async def count_groups(session: AsyncSession, *, min_score: float = DEFAULT_MIN_SCORE) -> int:

@@ -106,7 +106,9 @@ class Plan:
 
 @dataclass(frozen=True)
 class MergeResult:
-    kept_id: int
+    """The kept contact as it now is (as it would be, on a dry run: as it is), the merge, the changes."""
+
+    contact: Contact
     merge: ContactMerge | None
     changes: list[Difference]
 
@@ -284,9 +286,14 @@ async def merge_contacts(
     plan = plan_merge(states[keep_id], [states[contact_id] for contact_id in ids], choices, actor.now)
     changes = plan.changes()
     if dry_run:
-        return MergeResult(keep_id, None, changes)
+        return MergeResult(transient(plan.kept_before), None, changes)
     merge = await _write(session, plan, changes, actor)
-    return MergeResult(keep_id, merge, changes)
+    return MergeResult(transient(plan.kept), merge, changes)
+
+
+def transient(state: ContactState) -> Contact:
+    """A contact row built from a state, never added to a session: no statement to read it back."""
+    return Contact(**state.values)
 
 
 async def _write(session: AsyncSession, plan: Plan, changes: list[Difference], actor: Actor) -> ContactMerge:

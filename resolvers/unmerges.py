@@ -8,6 +8,7 @@ Both are recorded in the history of every contact involved.
 """
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -39,7 +40,7 @@ from resolvers.merge_states import (
     decode_state,
     read_states,
 )
-from resolvers.merges import MERGEABLE, shown_changes
+from resolvers.merges import MERGEABLE, shown_changes, transient
 from resolvers.search import refresh_contact_keys
 
 PATH = ("input", "mergeId")
@@ -67,8 +68,15 @@ class Snapshot:
         )
 
 
-async def unmerge_contacts(session: AsyncSession, actor: Actor, *, merge_id: int | None) -> list[int]:
-    """Undo a merge; the contacts it involved, the kept one first."""
+async def merges_by_id(session: AsyncSession, ids: Sequence[int]) -> list[ContactMerge | None]:
+    rows = {
+        row.id: row for row in await session.scalars(select(ContactMerge).where(ContactMerge.id.in_(ids)))
+    }
+    return [rows.get(merge_id) for merge_id in ids]
+
+
+async def unmerge_contacts(session: AsyncSession, actor: Actor, *, merge_id: int | None) -> list[Contact]:
+    """Undo a merge; the contacts it involved as they now are, the kept one first."""
     merge = None
     if merge_id is not None:
         merge = await session.scalar(
@@ -92,7 +100,7 @@ async def unmerge_contacts(session: AsyncSession, actor: Actor, *, merge_id: int
         await history.record(session, contact_id=contact_id, actor=actor, changes=changes)
     merge.undone_at, merge.undone_by = actor.now, actor.subject
     await session.flush()
-    return ids
+    return [transient(restored[contact_id]) for contact_id in ids]
 
 
 def _unlinked(snapshot: Snapshot, contact_id: int) -> history.Difference:

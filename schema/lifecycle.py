@@ -11,7 +11,7 @@ import strawberry
 
 from resolvers import lifecycle, links
 from resolvers.organizations import OrganizationRef
-from schema.card import LINK_FIELDS, ContactLinkInput, ContactPayload, site_pks
+from schema.card import LINK_FIELDS, WARNS_OF_DUPLICATES, ContactLinkInput, ContactPayload, site_pks
 from schema.contacts import Civility
 from schema.context import Info
 from schema.ids import organization_ref, pk_of
@@ -119,7 +119,7 @@ class LifecycleMutations:
     async def quick_create_contact(self, info: Info, input: QuickCreateContactInput) -> ContactPayload:
         return await run(
             info,
-            ContactPayload,
+            WARNS_OF_DUPLICATES,
             lambda session, actor: lifecycle.quick_create_contact(
                 session,
                 actor,

@@ -18,11 +18,19 @@ from schema.organizations import Affair, Client, OrganizationQueries, Site, Supp
 from schema.recipients import RecipientQueries
 from schema.reference import Event, ReferenceQueries, Target
 from schema.reference_mutations import ReferenceMutations
+from schema.stewardship import AuditEntry, ContactMerge, StewardshipMutations, StewardshipQueries
 from schema.viewer import ViewerQueries
 
 
 @strawberry.type
-class Query(ViewerQueries, ContactListQueries, OrganizationQueries, ReferenceQueries, RecipientQueries):
+class Query(
+    ViewerQueries,
+    ContactListQueries,
+    OrganizationQueries,
+    ReferenceQueries,
+    RecipientQueries,
+    StewardshipQueries,
+):
     pass
 
 
@@ -35,6 +43,7 @@ class Mutation(
     BatchMutations,
     NormalizationMutations,
     AccountMutations,
+    StewardshipMutations,
 ):
     pass
 
@@ -51,6 +60,8 @@ NODE_TYPES = [
     Contact,
     ExtranetUser,
     ExternalCollaborator,
+    ContactMerge,
+    AuditEntry,
 ]
 
 
