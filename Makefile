@@ -23,10 +23,13 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# The fast tests: everything but those that start `carnet` as a process.
 unit: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not subprocess"
 
-test: lint unit
+# Everything: lint, then the whole suite, subprocess tests included.
+test: lint
+	$(BIN)/pytest
 
 schema: $(STAMP)
 	$(BIN)/carnet export-schema > schema/schema.graphql

@@ -37,6 +37,7 @@ from resolvers.access import Actor
 from resolvers.audit import checked_reason, record_access
 from resolvers.errors import NotAllowed, NotFound
 from resolvers.global_ids import to_global_id
+from resolvers.history_text import Difference
 from resolvers.search import refresh_contact_keys
 
 PLACEHOLDER = "Anonyme"
@@ -128,15 +129,15 @@ async def _personal_values(session: AsyncSession, ids: list[int]) -> set[str]:
     return {value for value in found if len(value) >= 3}
 
 
-async def _erasure_lines(session: AsyncSession, ids: list[int]) -> dict[int, list[history.Difference]]:
+async def _erasure_lines(session: AsyncSession, ids: list[int]) -> dict[int, list[Difference]]:
     """Per contact, the history lines of its erasure: which fields went, never what they held."""
     shown = [getattr(Contact, name) for name in CONTACT_COLUMNS]
     rows = await session.execute(select(Contact.id, *shown).where(Contact.id.in_(ids)))
     lines = {}
     for contact_id, *others in rows.all():
-        changes = [history.Difference(contact_id, None, "lastName", None, PLACEHOLDER)]
+        changes = [Difference(contact_id, None, "lastName", None, PLACEHOLDER)]
         changes += [
-            history.Difference(contact_id, None, field, None, None)
+            Difference(contact_id, None, field, None, None)
             for field, value in zip(CONTACT_COLUMNS.values(), others, strict=True)
             if value is not None
         ]

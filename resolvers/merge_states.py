@@ -31,9 +31,7 @@ from db.models import (
     TargetMember,
     UtcDateTime,
 )
-from resolvers.cards import CONTACT_FIELDS, LINK_FIELDS
-from resolvers.global_ids import id_list_text, to_global_id
-from resolvers.history import FieldKey, as_text
+from resolvers.history_text import Shown, contact_shown, link_shown
 
 CONTACT_TABLE: Table = Contact.__table__  # type: ignore[assignment]
 LINK_TABLE: Table = ContactLink.__table__  # type: ignore[assignment]
@@ -69,21 +67,11 @@ class ContactState:
     def link_to(self, organization_id: int) -> LinkState | None:
         return next((link for link in self.links if link.organization_id == organization_id), None)
 
-    def shown(self) -> dict[FieldKey, str | None]:
+    def shown(self) -> Shown:
         """What the card shows, as history writes it (the same keys as `Card.snapshot`)."""
-        shown: dict[FieldKey, str | None] = {
-            (None, name): as_text(self.values[column]) for name, column in CONTACT_FIELDS.items()
-        }
-        shown[(None, "affairIds")] = id_list_text("Affair", self.affairs)
-        shown[(None, "targetIds")] = id_list_text("Target", self.targets)
-        shown[(None, "eventIds")] = id_list_text("Event", self.events)
-        for event_id, status in self.events.items():
-            shown[(None, f"eventStatus#{event_id}")] = f"{to_global_id('Event', event_id)}={status.value}"
+        shown = contact_shown(self.values, self.affairs, self.targets, self.events)
         for link in self.links:
-            org = link.organization_id
-            shown.update({(org, name): as_text(link.values[column]) for name, column in LINK_FIELDS.items()})
-            shown[(org, "siteIds")] = id_list_text("Site", link.sites)
-            shown[(org, "interlocutorTypeCodes")] = ",".join(sorted(link.types)) or None
+            shown.update(link_shown(link.organization_id, link.values, link.sites, link.types))
         return shown
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.dialect import index_search_tokens
@@ -36,10 +36,10 @@ from db.models import (
     TargetMember,
 )
 from resolvers.access import Actor
-from resolvers.cards import CONTACT_FIELDS
+from resolvers.card_fields import CONTACT_FIELDS
 from resolvers.errors import ErrorCode, Problems
-from resolvers.global_ids import id_list_text, to_global_id
-from resolvers.history import Difference, differences
+from resolvers.global_ids import to_global_id
+from resolvers.history_text import Difference, differences, ids_text
 from resolvers.merge_states import (
     ACCOUNT_KINDS,
     CONTACT_TABLE,
@@ -54,11 +54,12 @@ from resolvers.search import tokens_text
 from resolvers.text import fold
 
 MAX_CONTACTS = 10
+FIELD_CHANGE_TABLE: Table = FieldChange.__table__  # type: ignore[assignment]
 # The contact's own fields a merge combines (its state fields are the merge's to set).
 MERGEABLE = {
-    name: column
-    for name, column in CONTACT_FIELDS.items()
-    if name not in ("status", "disappearedOn", "disappearanceReason")
+    field.name: field.column
+    for field in CONTACT_FIELDS
+    if field.name not in ("status", "disappearedOn", "disappearanceReason")
 }
 _LINK_VALUES = ("function", "department", "email", "phone", "mobile", "fax", "extension", "left_on")
 _LINK_FLAGS = (
@@ -95,7 +96,7 @@ class Plan:
         kept contact's history tells of the merge even when nothing it shows changed)."""
         merged_ids = [state.id for state in self.merged]
         found = shown_changes(self.kept_before, self.kept)
-        found.append(Difference(self.kept.id, None, "mergedIds", None, id_list_text("Contact", merged_ids)))
+        found.append(Difference(self.kept.id, None, "mergedIds", None, ids_text("Contact", merged_ids)))
         for before, after in zip(self.merged_before, self.merged, strict=True):
             found.extend(shown_changes(before, after))
             found.append(
@@ -114,14 +115,8 @@ class MergeResult:
 
 
 def shown_changes(before: ContactState, after: ContactState) -> list[Difference]:
-    """History's differences; a participation's status change reads as `eventStatus`."""
-    found = []
-    for change in differences(before.id, before.shown(), after.shown()):
-        if not change.field.startswith("eventStatus#"):
-            found.append(change)
-        elif change.before is not None and change.after is not None:
-            found.append(Difference(change.contact_id, None, "eventStatus", change.before, change.after))
-    return found
+    """History's differences between two states of one contact."""
+    return differences(before.id, before.shown(), after.shown())
 
 
 # ---------------------------------------------------------------- checks
@@ -467,8 +462,9 @@ async def _record(session: AsyncSession, changes: list[Difference], actor: Actor
         ],
     )
     entry_of = {contact_id: change_id for change_id, contact_id in entries}
+    # Core, not the ORM's bulk insert: that one splits rows by which values are None.
     await session.execute(
-        insert(FieldChange),
+        insert(FIELD_CHANGE_TABLE),
         [
             {
                 "change_id": entry_of[change.contact_id],

@@ -31,7 +31,8 @@ from db.models import (
 from resolvers import history
 from resolvers.access import Actor
 from resolvers.errors import Invalid, NotAllowed, NotFound
-from resolvers.global_ids import id_list_text, to_global_id
+from resolvers.global_ids import to_global_id
+from resolvers.history_text import Difference, ids_text
 from resolvers.merge_states import (
     ACCOUNT_KINDS,
     CONTACT_TABLE,
@@ -103,12 +104,12 @@ async def unmerge_contacts(session: AsyncSession, actor: Actor, *, merge_id: int
     return [transient(restored[contact_id]) for contact_id in ids]
 
 
-def _unlinked(snapshot: Snapshot, contact_id: int) -> history.Difference:
+def _unlinked(snapshot: Snapshot, contact_id: int) -> Difference:
     """The merge's own line, undone: what was folded into the kept one, what a merged one was in."""
     if contact_id == snapshot.kept.id:
-        merged = id_list_text("Contact", [state.id for state in snapshot.merged])
-        return history.Difference(contact_id, None, "mergedIds", merged, None)
-    return history.Difference(contact_id, None, "mergedInto", to_global_id("Contact", snapshot.kept.id), None)
+        merged = ids_text("Contact", [state.id for state in snapshot.merged])
+        return Difference(contact_id, None, "mergedIds", merged, None)
+    return Difference(contact_id, None, "mergedInto", to_global_id("Contact", snapshot.kept.id), None)
 
 
 def _check_undoable(current: dict[int, ContactState], snapshot: Snapshot) -> None:

@@ -23,7 +23,8 @@ A mutation adapter is one call to `run`::
 4. answers `answer.of(result)` when the work returns (the transaction is committed), and
    `await answer.refused(ctx, error)` when it raises a `DomainError` (rolled back). A
    uniqueness race the use case could not see (two writers creating one code at once) is
-   answered as DUPLICATE.
+   answered as DUPLICATE; a write that could not get the database in time (SQLite's write
+   gate) is a GraphQL error SERVICE_BUSY, and changed nothing.
 
 The answer is either a payload class that knows its own result (`ContactPayload`,
 `BatchPayload`, `NormalizationPayload`: classmethods `of` and `refused`), or `One(XPayload,
@@ -37,9 +38,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, cast
 
+from graphql import GraphQLError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.engine import WriteBusy
 from resolvers.access import Actor
 from resolvers.errors import DomainError, ErrorCode, Problem
 from schema.context import Context, Info
@@ -124,3 +127,13 @@ async def _transaction(ctx: Context, actor: Actor, work: Work[Result], *, read_o
         if "unique" not in str(error.orig).lower():
             raise
         raise DomainError([Problem(ErrorCode.DUPLICATE, ("input",), "That already exists.")]) from None
+    except WriteBusy:
+        raise service_busy() from None
+
+
+def service_busy() -> GraphQLError:
+    """A write that could not get the database in time has changed nothing: the caller retries."""
+    return GraphQLError(
+        "The database is busy with other writes: nothing was changed, retry in a moment.",
+        extensions={"code": "SERVICE_BUSY"},
+    )

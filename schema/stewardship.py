@@ -9,7 +9,7 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
-from resolvers import audit, duplicate_groups, duplicates, erasure, merges, personal_data, unmerges
+from resolvers import audit, contacts, duplicate_groups, duplicates, erasure, merges, personal_data, unmerges
 from resolvers.access import Actor, Role
 from resolvers.errors import DomainError, ErrorCode
 from schema.card import ContactPayload
@@ -43,6 +43,12 @@ class DuplicateCandidate:
         return await load_contact(info.context, self.contact_pk)
 
 
+async def load_contacts(ctx: Context, pks: Sequence[int]) -> list[Contact]:
+    """Contacts named by a merge or a group, in one batch (staff see every contact)."""
+    rows = await ctx.loaders.of(contacts.contacts_by_id).load_many(pks)
+    return [Contact.from_row(row) for row in rows if row is not None]
+
+
 async def candidates(ctx: Context, contact_id: int, first: int) -> list[DuplicateCandidate]:
     async with ctx.db.read() as session:
         found = await duplicates.possible_duplicates(session, contact_id, limit=first)
@@ -61,7 +67,7 @@ class DuplicateGroup:
 
     @strawberry.field
     async def contacts(self, info: Info) -> list[Contact]:
-        return [await load_contact(info.context, pk) for pk in self.contact_pks]
+        return await load_contacts(info.context, self.contact_pks)
 
 
 @strawberry.type
@@ -107,7 +113,7 @@ class ContactMerge(Node):
 
     @strawberry.field
     async def merged(self, info: Info) -> list[Contact]:
-        return [await load_contact(info.context, pk) for pk in self.merged_pks]
+        return await load_contacts(info.context, self.merged_pks)
 
 
 @node_fetcher("ContactMerge")
