@@ -113,7 +113,13 @@ def _lookup_query(contact_id: int) -> Any:
         *(select(column).where(Contact.id == contact_id) for column in (Contact.phone, Contact.mobile)),
         *(select(column).where(me_link) for column in (ContactLink.phone, ContactLink.mobile)),
     ).scalar_subquery()
-    profile = select(func.lower(Contact.linkedin_url)).where(Contact.id == contact_id).scalar_subquery()
+    # Never correlated with the outer contact: it is the contact asked about.
+    profile = (
+        select(func.lower(Contact.linkedin_url))
+        .where(Contact.id == contact_id)
+        .correlate(None)
+        .scalar_subquery()
+    )
     organizations = select(ContactLink.organization_id).where(me_link).scalar_subquery()
     mine = select(Contact.last_name_key, Contact.first_name_key).where(Contact.id == contact_id).subquery()
     alike = or_(
@@ -123,14 +129,19 @@ def _lookup_query(contact_id: int) -> Any:
     )
     email, phone = Reason.SAME_EMAIL.value, Reason.SAME_PHONE.value
     return union_all(
-        _row(Contact.id, email).where(func.lower(Contact.email).in_(emails)),
-        _row(ContactLink.contact_id, email).where(func.lower(ContactLink.email).in_(emails)),
+        # `IS NOT NULL` spelled out: the indexes hold only the rows with a value (partial).
+        _row(Contact.id, email).where(Contact.email.is_not(None), func.lower(Contact.email).in_(emails)),
+        _row(ContactLink.contact_id, email).where(
+            ContactLink.email.is_not(None), func.lower(ContactLink.email).in_(emails)
+        ),
         *(_row(Contact.id, phone).where(c.in_(phones)) for c in (Contact.phone, Contact.mobile)),
         *(
             _row(ContactLink.contact_id, phone).where(c.in_(phones))
             for c in (ContactLink.phone, ContactLink.mobile)
         ),
-        _row(Contact.id, Reason.SAME_SOCIAL_PROFILE.value).where(func.lower(Contact.linkedin_url) == profile),
+        _row(Contact.id, Reason.SAME_SOCIAL_PROFILE.value).where(
+            Contact.linkedin_url.is_not(None), func.lower(Contact.linkedin_url) == profile
+        ),
         _row(ContactLink.contact_id, _NAMES)
         .join(Contact, Contact.id == ContactLink.contact_id)
         .join(mine, alike)

@@ -29,11 +29,14 @@ depends_on: str | Sequence[str] | None = None
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 PLAIN_INDEXES = [
     ("ix_contact_first_name_order", "contact", ["first_name_key", "last_name_key"]),
-    ("ix_contact_phone", "contact", ["phone"]),
-    ("ix_contact_mobile", "contact", ["mobile"]),
     ("ix_contact_merged_into_id", "contact", ["merged_into_id"]),
-    ("ix_contact_link_phone", "contact_link", ["phone"]),
-    ("ix_contact_link_mobile", "contact_link", ["mobile"]),
+]
+# Only the rows that have a value: an index full of NULLs makes the planners prefer a scan.
+PRESENT_INDEXES = [
+    ("ix_contact_phone", "contact", "phone"),
+    ("ix_contact_mobile", "contact", "mobile"),
+    ("ix_contact_link_phone", "contact_link", "phone"),
+    ("ix_contact_link_mobile", "contact_link", "mobile"),
 ]
 FOLDED_INDEXES = [
     ("ix_contact_email_folded", "contact", "email"),
@@ -54,8 +57,15 @@ def upgrade() -> None:
         )
     for name, table, columns in PLAIN_INDEXES:
         op.create_index(name, table, columns, unique=False)
+    for name, table, column in PRESENT_INDEXES:
+        op.create_index(name, table, [column], unique=False, **_where_present(column))  # type: ignore[arg-type]
     for name, table, column in FOLDED_INDEXES:
-        op.create_index(name, table, [sa.text(f"lower({column})")], unique=False)
+        folded = [sa.text(f"lower({column})")]
+        op.create_index(name, table, folded, unique=False, **_where_present(column))  # type: ignore[arg-type]
+
+
+def _where_present(column: str) -> dict[str, sa.TextClause]:
+    return {f"{dialect}_where": sa.text(f"{column} IS NOT NULL") for dialect in ("sqlite", "postgresql")}
 
 
 def _create_audit_entry() -> None:
@@ -101,7 +111,7 @@ def _create_contact_merge() -> None:
 
 
 def downgrade() -> None:
-    for name, table, _ in [*FOLDED_INDEXES, *PLAIN_INDEXES]:
+    for name, table, *_ in [*FOLDED_INDEXES, *PRESENT_INDEXES, *PLAIN_INDEXES]:
         op.drop_index(name, table_name=table)
     if op.get_bind().dialect.name == "sqlite":
         op.execute("ALTER TABLE contact DROP COLUMN merged_into_id")
