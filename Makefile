@@ -23,12 +23,17 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# The spec audit's pinned npm packages, exactly as the lock file says.
+AUDIT_MODULES := tests/http_audit/node_modules/.package-lock.json
+$(AUDIT_MODULES): tests/http_audit/package-lock.json
+	npm ci --prefix tests/http_audit --no-audit --no-fund
+
 # The fast tests: everything but those that start `carnet` as a process.
 unit: $(STAMP)
 	$(BIN)/pytest -m "not subprocess"
 
 # Everything: lint, then the whole suite, subprocess tests included.
-test: lint
+test: lint $(AUDIT_MODULES)
 	$(BIN)/pytest
 
 schema: $(STAMP)
