@@ -19,8 +19,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import TEXT_MAX, AuditAction, AuditEntry
+from resolvers.cursors import list_key
 from resolvers.errors import Path
-from resolvers.paging import Page, PageRequest, SortColumn, fetch_page
+from resolvers.paging import Page, PageQuery, PageRequest, SortColumn, fetch_page
 from resolvers.text import clean
 
 NEWEST_FIRST = [SortColumn(AuditEntry.id, descending=True)]
@@ -54,7 +55,9 @@ async def record_access(
 
 async def list_audit(session: AsyncSession, *, page: PageRequest) -> Page:
     """The audit log, newest first (each row's entry is its first column)."""
-    return await fetch_page(session, select(AuditEntry), NEWEST_FIRST, page)
+    listing = PageQuery(select(AuditEntry), NEWEST_FIRST, page, list_key("auditLog"))
+    listing.check()
+    return await fetch_page(session, listing)
 
 
 async def count_audit(session: AsyncSession) -> int:

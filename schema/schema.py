@@ -12,6 +12,7 @@ from schema.contacts import Contact, ContactLink, ExternalCollaborator, Extranet
 from schema.guards import EXTENSIONS
 from schema.lifecycle import LifecycleMutations
 from schema.lists import ContactListQueries
+from schema.lookups import LookupQueries
 from schema.normalization import NormalizationMutations
 from schema.organization_mutations import OrganizationMutations
 from schema.organizations import Affair, Client, OrganizationQueries, Site, Supplier, ThirdParty
@@ -25,6 +26,7 @@ from schema.viewer import ViewerQueries
 @strawberry.type
 class Query(
     ViewerQueries,
+    LookupQueries,
     ContactListQueries,
     OrganizationQueries,
     ReferenceQueries,
