@@ -9,10 +9,10 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
-from resolvers import audit, contacts, duplicate_groups, duplicates, erasure, merges, personal_data, unmerges
+from resolvers import audit, duplicate_groups, duplicates, erasure, merges, personal_data, unmerges
 from resolvers.access import Actor, Role
 from resolvers.errors import DomainError, ErrorCode
-from schema.card import ContactPayload
+from schema.contact_edits import ContactPayload
 from schema.contacts import Contact, load_contact
 from schema.context import Context, Info
 from schema.errors import ReadErrorCode, UserError, read_error, user_errors
@@ -45,7 +45,7 @@ class DuplicateCandidate:
 
 async def load_contacts(ctx: Context, pks: Sequence[int]) -> list[Contact]:
     """Contacts named by a merge or a group, in one batch (staff see every contact)."""
-    rows = await ctx.loaders.of(contacts.contacts_by_id).load_many(pks)
+    rows = await ctx.loaders.contacts_by_id.load_many(pks)
     return [Contact.from_row(row) for row in rows if row is not None]
 
 
