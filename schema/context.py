@@ -23,9 +23,15 @@ class Context:
     max_selection: int
     request_id: str
     report_query_stats: bool = False
+    # Queries run through compiled plans (schema/compiled/); off: the stock executor only.
+    compiled: bool = True
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
+        self.renew_loaders()
+
+    def renew_loaders(self) -> None:
+        """A fresh set of loaders: what a compiled plan that gave up leaves must not be reused."""
         self.loaders = Loaders(self.db, self.viewer)
 
 

@@ -8,6 +8,7 @@ from strawberry.types import ExecutionContext
 from schema.accounts import AccountMutations
 from schema.batches import BatchMutations
 from schema.card import CardMutations
+from schema.compiled.execution import CompiledExecutor
 from schema.contacts import Contact, ContactLink, ExternalCollaborator, ExtranetUser
 from schema.guards import EXTENSIONS
 from schema.lifecycle import LifecycleMutations
@@ -74,4 +75,5 @@ schema = CarnetSchema(
     types=[*NODE_TYPES, ContactLink],
     extensions=EXTENSIONS,
     config=StrawberryConfig(auto_camel_case=True),
+    execution_context_class=CompiledExecutor,
 )

@@ -32,6 +32,8 @@ class Settings:
     graphiql: bool = True
     cors_origins: tuple[str, ...] = ()
     query_stats: bool = False
+    # CARNET_COMPILED=0: every query on graphql-core's stock executor, no compiled plans.
+    compiled: bool = True
     max_selection: int = DEFAULT_MAX_SELECTION
     # What time it is: tests set a fixed clock here (configuration, not a mock).
     clock: Callable[[], datetime] = system_clock
@@ -50,6 +52,7 @@ class Settings:
             "graphiql": _flag(env, "CARNET_GRAPHIQL", default=True),
             "cors_origins": _origins(env.get("CARNET_CORS_ORIGINS", "")),
             "query_stats": _flag(env, "CARNET_QUERY_STATS", default=False),
+            "compiled": _flag(env, "CARNET_COMPILED", default=True),
             "max_selection": _positive(env, "CARNET_MAX_SELECTION", DEFAULT_MAX_SELECTION),
         }
         values.update(overrides or {})
