@@ -1,6 +1,8 @@
 """Engines and session factories, with what each database engine needs to behave well."""
 
+import asyncio
 import time
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -13,6 +15,9 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# How long a write may wait for its turn before it is answered SERVICE_BUSY. Under the load of
+# bench/load.py (50 clients) SQLite writes wait well under a second for their turn.
+WRITE_DEADLINE_SECONDS = 10.0
 _WRITE_OPTION = "carnet_write"
 
 
@@ -28,6 +33,38 @@ class QueryStats:
 current_stats: ContextVar[QueryStats | None] = ContextVar("current_stats", default=None)
 
 
+class WriteBusy(Exception):
+    """A write could not get the database before its deadline: the caller should retry."""
+
+
+class WriteGate:
+    """The writes of one process, one at a time and in order of arrival, each with a deadline.
+
+    SQLite takes one writer at a time; left to its busy loop, waiting writers poll and some
+    wait past the busy timeout and fail ("database is locked"). An asyncio lock is a fair
+    queue (first come, first served). One lock per event loop: a lock is bound to its loop.
+    """
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+        self._locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    @asynccontextmanager
+    async def turn(self) -> AsyncIterator[None]:
+        lock = self._locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+        try:
+            async with asyncio.timeout(self.deadline):
+                await lock.acquire()
+        except TimeoutError:
+            raise WriteBusy(f"No turn to write within {self.deadline:g} s.") from None
+        try:
+            yield
+        finally:
+            lock.release()
+
+
 @dataclass(frozen=True)
 class Database:
     """The engine and its two session factories: reads, and writes that each run in one transaction."""
@@ -35,6 +72,7 @@ class Database:
     engine: AsyncEngine
     reader: async_sessionmaker[AsyncSession]
     writer: async_sessionmaker[AsyncSession]
+    gate: WriteGate | None = None  # SQLite only: PostgreSQL's writers lock rows, not the file
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
@@ -44,8 +82,15 @@ class Database:
 
     @asynccontextmanager
     async def begin(self) -> AsyncIterator[AsyncSession]:
-        """One write transaction: committed on exit, rolled back on any exception."""
-        async with self.writer.begin() as session:
+        """One write transaction: committed on exit, rolled back on any exception.
+
+        On SQLite it first waits its turn at the process's write gate (WriteBusy past the deadline).
+        """
+        if self.gate is None:
+            async with self.writer.begin() as session:
+                yield session
+            return
+        async with self.gate.turn(), self.writer.begin() as session:
             yield session
 
     @property
@@ -56,7 +101,9 @@ class Database:
         await self.engine.dispose()
 
 
-def open_database(url: str, *, echo: bool = False) -> Database:
+def open_database(
+    url: str, *, echo: bool = False, write_deadline: float = WRITE_DEADLINE_SECONDS
+) -> Database:
     """Create the engine for `url` and the session factories over it."""
     engine = create_async_engine(url, echo=echo, **_engine_arguments(url))
     if engine.dialect.name == "sqlite":
@@ -67,6 +114,7 @@ def open_database(url: str, *, echo: bool = False) -> Database:
         engine=engine,
         reader=async_sessionmaker(engine, expire_on_commit=False),
         writer=async_sessionmaker(writing, expire_on_commit=False),
+        gate=WriteGate(write_deadline) if engine.dialect.name == "sqlite" else None,
     )
 
 

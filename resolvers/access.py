@@ -1,6 +1,7 @@
 """Who is asking, and the one rule that decides which contacts they may see (DOMAIN.md rule 7)."""
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from enum import Enum
 
 from sqlalchemy import ColumnElement, and_, true
@@ -23,6 +24,18 @@ class Viewer:
     def is_staff(self) -> bool:
         """Administrators and collaborators see and change everything."""
         return self.role in (Role.ADMIN, Role.STAFF)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who writes, through which mutation (its GraphQL name), and when: what every change of a
+    contact carries into its history. "Today" travels with "now" so that a rule about days
+    (no follow-up in the future) and the time stamped on the change come from the same clock."""
+
+    subject: str
+    operation: str
+    now: datetime
+    today: date
 
 
 def visible_contact(viewer: Viewer) -> ColumnElement[bool]:

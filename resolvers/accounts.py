@@ -8,7 +8,7 @@ neither the contact's version nor its history.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import and_, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,10 +35,10 @@ class Person:
 
 
 @dataclass(frozen=True)
-class Outcomes:
+class Outcomes(Generic[Account]):
     """The accounts made, and a problem for each contact that got none, in the selection's order."""
 
-    created: list[Any]
+    created: list[Account]
     problems: list[Problem]
 
 
@@ -81,26 +81,28 @@ def _refusal(person: Person, kind: str) -> tuple[ErrorCode, str] | None:
     return None
 
 
-def _in_selection_order(selected: Selected, outcomes: dict[int, Any]) -> list[Any]:
+Item = TypeVar("Item")
+
+
+def _in_selection_order(selected: Selected, outcomes: dict[int, Item]) -> list[Item]:
     order = sorted(outcomes, key=lambda contact_id: selected.positions.get(contact_id, contact_id))
     return [outcomes[contact_id] for contact_id in order]
 
 
 def _outcomes(
-    selected: Selected, made: dict[int, Any], refused: dict[int, tuple[ErrorCode, str]]
-) -> Outcomes:
-    problems = {
+    selected: Selected, made: dict[int, Account], refused: dict[int, tuple[ErrorCode, str]]
+) -> Outcomes[Account]:
+    refusals: dict[int, Problem] = {
         contact_id: Problem(code, selected.path_of(contact_id), message, contact_id)
         for contact_id, (code, message) in refused.items()
     }
-    return Outcomes(
-        _in_selection_order(selected, made), [*selected.problems, *_in_selection_order(selected, problems)]
-    )
+    created = _in_selection_order(selected, made)
+    return Outcomes(created, [*selected.problems, *_in_selection_order(selected, refusals)])
 
 
 async def create_extranet_users(
     session: AsyncSession, viewer: Viewer, selection: ContactSelection, *, max_selection: int, now: datetime
-) -> Outcomes:
+) -> Outcomes[ExtranetUser]:
     """An extranet user per contact, its login the e-mail (primary link's, else the contact's).
 
     Logins are unique regardless of case: an e-mail that is already a login, or that an
@@ -169,7 +171,7 @@ async def _insert(session: AsyncSession, model: type[Account], rows: list[Accoun
 
 async def create_external_collaborators(
     session: AsyncSession, viewer: Viewer, selection: ContactSelection, *, max_selection: int, now: datetime
-) -> Outcomes:
+) -> Outcomes[ExternalCollaborator]:
     """An external collaborator per contact, tied to its primary organisation.
 
     Its code is made from the contact's id: one collaborator per contact makes it unique by

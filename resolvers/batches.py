@@ -7,8 +7,6 @@ exactly the text `cards.py` records, and writes them with one statement per tabl
 """
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from typing import cast
 
 from sqlalchemy import Table, delete, insert, literal, select, update
@@ -25,7 +23,7 @@ from db.models import (
     OrganizationKind,
     Site,
 )
-from resolvers.access import Viewer
+from resolvers.access import Actor, Viewer
 from resolvers.cards import LINK_FIELDS
 from resolvers.errors import DomainError, ErrorCode, Problems
 from resolvers.global_ids import id_list_text
@@ -47,15 +45,6 @@ LINK = table_of(ContactLink)
 LINK_SITE = table_of(ContactLinkSite)
 
 
-@dataclass(frozen=True)
-class Stamp:
-    """What every history entry of one batch carries: who, through which mutation, when."""
-
-    actor: str
-    operation: str
-    now: datetime
-
-
 def refuse_if_any(selected: Selected, problems: Problems) -> None:
     """All or nothing: every culprit, the selection's first, in one refusal."""
     found = [*selected.problems, *problems.found]
@@ -64,7 +53,7 @@ def refuse_if_any(selected: Selected, problems: Problems) -> None:
 
 
 async def record_changes(
-    session: AsyncSession, changes: Mapping[int, Sequence[Difference]], stamp: Stamp
+    session: AsyncSession, changes: Mapping[int, Sequence[Difference]], actor: Actor
 ) -> int:
     """Raise the version of every contact with differences and record its history entry.
 
@@ -77,9 +66,9 @@ async def record_changes(
         await connection.execute(
             update(CONTACT)
             .where(Contact.id.in_(chunk))
-            .values(version=Contact.version + 1, updated_at=stamp.now)
+            .values(version=Contact.version + 1, updated_at=actor.now)
         )
-        entry_ids = await _insert_entries(connection, chunk, stamp)
+        entry_ids = await _insert_entries(connection, chunk, actor)
         await connection.execute(
             insert(FIELD_CHANGE),
             [
@@ -92,14 +81,14 @@ async def record_changes(
 
 
 async def _insert_entries(
-    connection: AsyncConnection, contact_ids: Sequence[int], stamp: Stamp
+    connection: AsyncConnection, contact_ids: Sequence[int], actor: Actor
 ) -> dict[int, int]:
     """One history entry per contact, by INSERT … SELECT: contact id -> entry id."""
     rows = select(
         Contact.id,
-        literal(stamp.now, CHANGE.c.at.type),
-        literal(stamp.actor, CHANGE.c.actor.type),
-        literal(stamp.operation, CHANGE.c.operation.type),
+        literal(actor.now, CHANGE.c.at.type),
+        literal(actor.subject, CHANGE.c.actor.type),
+        literal(actor.operation, CHANGE.c.operation.type),
     ).where(Contact.id.in_(contact_ids))
     statement = (
         insert(CHANGE)
@@ -180,7 +169,7 @@ async def associate_contacts(
     client_id: int | None,
     site_ids: Sequence[int | None],
     max_selection: int,
-    stamp: Stamp,
+    actor: Actor,
 ) -> int:
     """Link the selection to the client where it is not, and to the sites where it is not yet.
 
@@ -194,15 +183,15 @@ async def associate_contacts(
     assert client_id is not None
     affected, linked = 0, []
     for chunk in chunks(selected.contact_ids):
-        new, changes = await _associate_chunk(session, chunk, client_id, sites, stamp)
-        affected += await record_changes(session, changes, stamp)
+        new, changes = await _associate_chunk(session, chunk, client_id, sites, actor)
+        affected += await record_changes(session, changes, actor)
         linked.extend(new)
     await refresh_contact_keys(session, linked)  # a new link brings its organisation's name
     return affected
 
 
 async def _associate_chunk(
-    session: AsyncSession, chunk: Sequence[int], client_id: int, sites: set[int], stamp: Stamp
+    session: AsyncSession, chunk: Sequence[int], client_id: int, sites: set[int], actor: Actor
 ) -> tuple[list[int], dict[int, list[Difference]]]:
     links = await _client_links(session, chunk, client_id)
     changes: dict[int, list[Difference]] = {}
@@ -220,7 +209,7 @@ async def _associate_chunk(
         row = {"organization_id": client_id, "is_primary": False, **dict.fromkeys(FLAGS, False)}
         created = await connection.execute(
             insert(LINK).returning(LINK.c.id),
-            [{**row, "contact_id": contact_id, "created_at": stamp.now} for contact_id in new],
+            [{**row, "contact_id": contact_id, "created_at": actor.now} for contact_id in new],
         )
         site_rows += [
             {"link_id": link_id, "site_id": site} for link_id in created.scalars() for site in sites
@@ -238,7 +227,7 @@ async def dissociate_contacts(
     client_id: int | None,
     site_ids: Sequence[int | None],
     max_selection: int,
-    stamp: Stamp,
+    actor: Actor,
 ) -> int:
     """Take the sites off the selection's links to the client; the links stay.
 
@@ -264,5 +253,5 @@ async def dissociate_contacts(
             await connection.execute(
                 delete(LINK_SITE).where(LINK_SITE.c.link_id.in_(link_ids), LINK_SITE.c.site_id.in_(sites))
             )
-        affected += await record_changes(session, changes, stamp)
+        affected += await record_changes(session, changes, actor)
     return affected

@@ -22,6 +22,7 @@ from db.models import (
     TargetMember,
 )
 from resolvers import history
+from resolvers.access import Actor
 from resolvers.errors import Conflict, NotFound
 from resolvers.global_ids import id_list_text, to_global_id
 from resolvers.history import FieldKey, as_text
@@ -208,9 +209,7 @@ def _sets(card: Card) -> dict[str, Any]:
     }
 
 
-async def save_card(
-    session: AsyncSession, card: Card, *, actor: str, operation: str, now: datetime
-) -> list[history.Difference]:
+async def save_card(session: AsyncSession, card: Card, actor: Actor) -> list[history.Difference]:
     """Write what changed on the card; when anything did, raise its version and record it.
 
     An edit that changes nothing writes nothing: no new version, no history entry.
@@ -220,10 +219,8 @@ async def save_card(
     changes = _visible_changes(card)
     if changes:
         if card.seen_version:
-            await _bump_version(session, card, now)
-        await history.record(
-            session, contact_id=card.contact.id, at=now, actor=actor, operation=operation, changes=changes
-        )
+            await _bump_version(session, card, actor.now)
+        await history.record(session, contact_id=card.contact.id, actor=actor, changes=changes)
         await refresh_contact_keys(session, [card.contact.id])
     _remember(card)
     return changes

@@ -1,7 +1,7 @@
 """Creating and editing a contact card (DOMAIN.md rules 1, 2, 5, 8, 16, 17)."""
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -17,6 +17,7 @@ from db.models import (
     Organization,
     OrganizationKind,
 )
+from resolvers.access import Actor
 from resolvers.cards import Card, load_card, new_card, save_card
 from resolvers.coordinates import clean_email, clean_linkedin_url, clean_phone
 from resolvers.errors import DomainError, ErrorCode, Invalid, Path, Problems
@@ -61,17 +62,15 @@ def _clean_field(name: str, value: Any, where: Path, today: date) -> Any:
 
 async def create_contact(
     session: AsyncSession,
+    actor: Actor,
     *,
     fields: Mapping[str, Any],
     link: Mapping[str, Any] | None,
     affair_ids: Sequence[int],
-    actor: str,
-    now: datetime,
-    today: date,
-    operation: str = "createContact",
 ) -> Contact:
     """A new card with its primary link: the given one, else the first affair's client."""
-    values = contact_values(fields, ("input",), today=today)
+    values = contact_values(fields, ("input",), today=actor.today)
+    now = actor.now
     if link is None and not affair_ids:
         raise Invalid(("input", "link"), "A contact needs a link to an organisation or an affair.")
     affairs = await _affairs(session, affair_ids)
@@ -88,7 +87,7 @@ async def create_contact(
     link_fields = {k: v for k, v in (link or {}).items() if k != "organization"}
     await apply_link_fields(session, card, primary, link_fields, ("input", "link"))
     card.affair_ids = {affair.id for affair in affairs}
-    await save_card(session, card, actor=actor, operation=operation, now=now)
+    await save_card(session, card, actor)
     return contact
 
 
@@ -114,19 +113,17 @@ async def _primary_organization(
 
 async def update_contact(
     session: AsyncSession,
+    actor: Actor,
     *,
     contact_id: int,
     expected_version: int | None,
     fields: Mapping[str, Any],
-    actor: str,
-    now: datetime,
-    today: date,
 ) -> Contact:
     """Change the given fields; a field left out is unchanged, None clears it."""
-    values = contact_values(fields, ("input",), today=today)
+    values = contact_values(fields, ("input",), today=actor.today)
     card = await load_card(session, contact_id, expected_version=expected_version)
     assign(card, values)
-    await save_card(session, card, actor=actor, operation="updateContact", now=now)
+    await save_card(session, card, actor)
     return card.contact
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ContactChange, FieldChange
-from resolvers.access import Viewer
+from resolvers.access import Actor, Viewer
 from resolvers.loaders import grouped
 from resolvers.paging import Page, PageQuery, PageRequest, SortColumn, fetch_pages_each_way
 
@@ -70,15 +70,13 @@ async def record(
     session: AsyncSession,
     *,
     contact_id: int,
-    at: datetime,
-    actor: str,
-    operation: str,
+    actor: Actor,
     changes: Sequence[Difference],
 ) -> None:
     """Write one history entry for `changes`, in the caller's transaction."""
     change_id = await session.scalar(
         insert(ContactChange)
-        .values(contact_id=contact_id, at=at, actor=actor, operation=operation)
+        .values(contact_id=contact_id, at=actor.now, actor=actor.subject, operation=actor.operation)
         .returning(ContactChange.id)
     )
     await session.execute(

@@ -3,7 +3,7 @@
 """
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import update
@@ -18,6 +18,7 @@ from db.models import (
     ExtranetUser,
     OrganizationKind,
 )
+from resolvers.access import Actor
 from resolvers.cards import load_card, save_card
 from resolvers.contact_edits import assign, contact_values, create_contact
 from resolvers.errors import DomainError, ErrorCode, Invalid, NotAllowed, Problems
@@ -28,16 +29,10 @@ CONTACT_PATH = ("input", "contactId")
 
 
 async def quick_create_contact(
-    session: AsyncSession,
-    *,
-    affair_id: int,
-    fields: Mapping[str, Any],
-    actor: str,
-    now: datetime,
-    today: date,
+    session: AsyncSession, actor: Actor, *, affair_id: int, fields: Mapping[str, Any]
 ) -> Contact:
     """The strict minimum from an affair: attached to it, linked to its client as primary."""
-    problems = _field_problems(fields, today)
+    problems = _field_problems(fields, actor.today)
     affair = await session.get(Affair, affair_id)
     if affair is None:
         problems.add(ErrorCode.NOT_FOUND, ("input", "affairId"), "No affair has this id.")
@@ -45,13 +40,10 @@ async def quick_create_contact(
     problems.raise_if_any()
     return await create_contact(
         session,
+        actor,
         fields=fields,
         link={"organization": OrganizationRef(affair.client_id, OrganizationKind.CLIENT)},
         affair_ids=[affair.id],
-        actor=actor,
-        now=now,
-        today=today,
-        operation="quickCreateContact",
     )
 
 
@@ -66,43 +58,34 @@ def _field_problems(fields: Mapping[str, Any], today: date) -> Problems:
 
 
 async def mark_followed_up(
-    session: AsyncSession,
-    *,
-    contact_id: int,
-    expected_version: int | None,
-    on: date,
-    today: date,
-    actor: str,
-    now: datetime,
+    session: AsyncSession, actor: Actor, *, contact_id: int, expected_version: int | None, on: date
 ) -> Contact:
     """Record the day of the last follow-up; a day in the future is refused."""
-    if on > today:
+    if on > actor.today:
         raise Invalid(("input", "on"), "A follow-up cannot be in the future.")
     card = await load_card(session, contact_id, expected_version=expected_version, path=CONTACT_PATH)
     assign(card, {"last_follow_up_on": on})
-    await save_card(session, card, actor=actor, operation="markContactFollowedUp", now=now)
+    await save_card(session, card, actor)
     return card.contact
 
 
 async def declare_disappeared(
     session: AsyncSession,
+    actor: Actor,
     *,
     contact_id: int,
     expected_version: int | None,
     on: date,
     reason: str | None,
-    today: date,
-    actor: str,
-    now: datetime,
 ) -> Contact:
     """The person is gone: status, day and reason recorded, accounts deactivated, nothing deleted."""
-    cleaned = _disappearance(on, reason, today)
+    cleaned = _disappearance(on, reason, actor.today)
     card = await load_card(session, contact_id, expected_version=expected_version, path=CONTACT_PATH)
     if card.contact.status is ContactStatus.DISAPPEARED:
         raise NotAllowed(CONTACT_PATH, "The contact has already disappeared.", contact_id=contact_id)
     assign(card, {"status": ContactStatus.DISAPPEARED, "disappeared_on": on, "disappearance_reason": cleaned})
     await _deactivate_accounts(session, contact_id)
-    await save_card(session, card, actor=actor, operation="declareContactDisappeared", now=now)
+    await save_card(session, card, actor)
     return card.contact
 
 
@@ -131,17 +114,12 @@ async def _deactivate_accounts(session: AsyncSession, contact_id: int) -> None:
 
 
 async def reinstate_contact(
-    session: AsyncSession,
-    *,
-    contact_id: int,
-    expected_version: int | None,
-    actor: str,
-    now: datetime,
+    session: AsyncSession, actor: Actor, *, contact_id: int, expected_version: int | None
 ) -> Contact:
     """Bring a disappeared contact back; its accounts stay inactive until reactivated."""
     card = await load_card(session, contact_id, expected_version=expected_version, path=CONTACT_PATH)
     if card.contact.status is ContactStatus.ACTIVE:
         raise NotAllowed(CONTACT_PATH, "The contact has not disappeared.", contact_id=contact_id)
     assign(card, {"status": ContactStatus.ACTIVE, "disappeared_on": None, "disappearance_reason": None})
-    await save_card(session, card, actor=actor, operation="reinstateContact", now=now)
+    await save_card(session, card, actor)
     return card.contact

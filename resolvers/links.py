@@ -5,12 +5,12 @@ memory, saved with a new version and one history entry when anything shows diffe
 """
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Contact
+from resolvers.access import Actor
 from resolvers.cards import Card, Link, load_card, save_card
 from resolvers.errors import LastAttachment, NotFound
 from resolvers.link_fields import (
@@ -28,51 +28,48 @@ ORGANIZATION_PATH = ("input", "organizationId")
 
 async def link_contact(
     session: AsyncSession,
+    actor: Actor,
     *,
     contact_id: int,
     expected_version: int | None,
     link: Mapping[str, Any],
-    actor: str,
-    now: datetime,
 ) -> Contact:
     """Attach the contact to one more organisation, with that link's own details."""
     card = await load_card(session, contact_id, expected_version=expected_version, path=CONTACT_PATH)
     where = ("input", "link", "organizationId")
     organization = await find_organization(session, link["organization"], where)
     refuse_duplicate_link(card, organization.id, where)
-    added = new_link(card, organization, primary=False, now=now)
+    added = new_link(card, organization, primary=False, now=actor.now)
     fields = {name: value for name, value in link.items() if name != "organization"}
     await apply_link_fields(session, card, added, fields, ("input", "link"))
-    await save_card(session, card, actor=actor, operation="linkContact", now=now)
+    await save_card(session, card, actor)
     return card.contact
 
 
 async def update_contact_link(
     session: AsyncSession,
+    actor: Actor,
     *,
     contact_id: int,
     expected_version: int | None,
     organization: OrganizationRef,
     fields: Mapping[str, Any],
-    actor: str,
-    now: datetime,
 ) -> Contact:
     """Change the given fields of the contact's link to an organisation; `is_primary` promotes it."""
     card = await load_card(session, contact_id, expected_version=expected_version, path=CONTACT_PATH)
     link = _link_to(card, organization)
     await apply_link_fields(session, card, link, fields, ("input",))
-    await save_card(session, card, actor=actor, operation="updateContactLink", now=now)
+    await save_card(session, card, actor)
     return card.contact
 
 
 async def unlink_contact(
     session: AsyncSession,
+    actor: Actor,
     *,
     contact_id: int,
     expected_version: int | None,
     organization: OrganizationRef,
-    actor: str,
-    now: datetime,
 ) -> Contact:
     """Remove a link; the last one is refused, and the oldest remaining replaces a removed primary."""
     card = await load_card(session, contact_id, expected_version=expected_version, path=CONTACT_PATH)
@@ -82,7 +79,7 @@ async def unlink_contact(
     card.remove(link)
     if link.row.is_primary:
         make_primary(card, oldest(card.links))
-    await save_card(session, card, actor=actor, operation="unlinkContact", now=now)
+    await save_card(session, card, actor)
     return card.contact
 
 

@@ -4,6 +4,7 @@ A batch function takes a session, the viewer and the keys, and returns one value
 the keys' order. Each batch opens its own short session: sibling fields load concurrently.
 """
 
+import asyncio
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import Any, TypeVar
 
@@ -22,6 +23,19 @@ T = TypeVar("T")
 BatchFunction = Callable[[AsyncSession, Viewer, Sequence[K]], Awaitable[Sequence[V]]]
 
 
+class SharedDataLoader(DataLoader[K, V]):
+    """A DataLoader whose futures survive the cancellation of one of their awaiters.
+
+    A field error nulls its subtree and graphql-core cancels the subtree's pending tasks. A task
+    awaiting a future directly cancels that future, which every sibling awaiting the same key
+    shares: the sibling got a CancelledError and the whole request a 500. Each awaiter gets a
+    shield of its own instead; the loader's future settles for everyone else.
+    """
+
+    def load(self, key: K) -> Awaitable[V]:
+        return asyncio.shield(super().load(key))
+
+
 class Loaders:
     """The DataLoaders of one request, made on first use, one per batch function."""
 
@@ -33,7 +47,7 @@ class Loaders:
     def of(self, batch: BatchFunction[K, V]) -> DataLoader[K, V]:
         loader = self._made.get(batch)
         if loader is None:
-            loader = DataLoader(load_fn=self._bound(batch))
+            loader = SharedDataLoader(load_fn=self._bound(batch))
             self._made[batch] = loader
         return loader
 

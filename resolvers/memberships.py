@@ -21,8 +21,8 @@ from db.models import (
     Target,
     TargetMember,
 )
-from resolvers.access import Viewer
-from resolvers.batches import Stamp, record_changes, refuse_if_any, table_of
+from resolvers.access import Actor, Viewer
+from resolvers.batches import record_changes, refuse_if_any, table_of
 from resolvers.errors import ErrorCode, Problems
 from resolvers.global_ids import id_list_text, to_global_id
 from resolvers.history import Difference
@@ -102,7 +102,7 @@ async def add_contacts(
     *,
     group_id: int | None,
     max_selection: int,
-    stamp: Stamp,
+    actor: Actor,
     status: ParticipationStatus | None = None,
 ) -> int:
     """Put the selection in the affair, target or event; returns how many contacts changed.
@@ -128,7 +128,7 @@ async def add_contacts(
             await (await session.connection()).execute(insert(membership.table), rows)
         if membership is EVENTS and status is not None:
             changes.update(await _change_statuses(session, sets, group_id, status))
-        affected += await record_changes(session, changes, stamp)
+        affected += await record_changes(session, changes, actor)
     return affected
 
 
@@ -162,7 +162,7 @@ async def remove_contacts(
     *,
     group_id: int | None,
     max_selection: int,
-    stamp: Stamp,
+    actor: Actor,
 ) -> int:
     """Take the selection out of the affair, target or event; returns how many contacts changed."""
     selected = await _select(session, viewer, selection, membership, group_id, max_selection)
@@ -183,5 +183,5 @@ async def remove_contacts(
             ]
             for contact_id in leaving
         }
-        affected += await record_changes(session, changes, stamp)
+        affected += await record_changes(session, changes, actor)
     return affected

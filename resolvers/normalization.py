@@ -15,8 +15,8 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import PERSON_NAME_MAX, TEXT_MAX, Contact, ContactLink
-from resolvers.access import Viewer
-from resolvers.batches import CONTACT, LINK, Stamp, record_changes, refuse_if_any
+from resolvers.access import Actor, Viewer
+from resolvers.batches import CONTACT, LINK, record_changes, refuse_if_any
 from resolvers.errors import DomainError, ErrorCode, Path, Problems
 from resolvers.history import Difference
 from resolvers.search import refresh_contact_keys
@@ -198,7 +198,7 @@ async def normalize_contacts(
     *,
     dry_run: bool,
     max_selection: int,
-    stamp: Stamp,
+    actor: Actor,
 ) -> NormalizationResult:
     """Work out every change over the selection; unless `dry_run`, write them all.
 
@@ -217,7 +217,7 @@ async def normalize_contacts(
         names, functions, changes = _changes(people, links, fields)
         if not dry_run:
             await _write(session, names, functions)
-            await record_changes(session, changes, stamp)
+            await record_changes(session, changes, actor)
         found.extend(
             ((person[1], person[2], person[0]), changes[person[0]])
             for person in people

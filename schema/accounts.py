@@ -1,19 +1,26 @@
 """Extranet users and external collaborators: made from a selection, one outcome per contact,
 and (de)activated one by one (DOMAIN.md rule 15)."""
 
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 import strawberry
 
 from db import models
 from resolvers import accounts
 from resolvers.errors import DomainError
-from schema.batches import ContactSelection, pk_or_none
+from schema.batches import ContactSelection
 from schema.contacts import ExternalCollaborator, ExtranetUser
-from schema.context import Info
+from schema.context import Context, Info
 from schema.errors import UserError, user_errors
+from schema.ids import key_or_none
+from schema.mutations import One, run
 from schema.permissions import StaffOnly
-from schema.writes import write
+
+Row = TypeVar("Row", models.ExtranetUser, models.ExternalCollaborator)
+Shown = TypeVar("Shown")
+Payload = TypeVar("Payload")
 
 
 @strawberry.input
@@ -27,11 +34,20 @@ class SetActiveInput:
     active: bool
 
 
-def _split(outcome: accounts.Outcomes | DomainError) -> tuple[list[Any], list[UserError]]:
-    """The accounts made, and the userErrors: one per contact that got none, or the refusal."""
-    if isinstance(outcome, DomainError):
-        return [], user_errors(outcome)
-    return outcome.created, user_errors(DomainError(outcome.problems)) if outcome.problems else []
+@dataclass(frozen=True)
+class Created(Generic[Row, Shown, Payload]):
+    """The payload of accounts made from a selection: those made, and a userError for each
+    contact that got none; or none at all and the refusal."""
+
+    payload: Callable[..., Payload]
+    show: Callable[[Row], Shown]
+
+    def of(self, outcomes: accounts.Outcomes[Row]) -> Payload:
+        errors = user_errors(DomainError(outcomes.problems)) if outcomes.problems else []
+        return self.payload(created=[self.show(row) for row in outcomes.created], user_errors=errors)
+
+    async def refused(self, ctx: Context, error: DomainError) -> Payload:
+        return self.payload(created=[], user_errors=user_errors(error))
 
 
 @strawberry.type
@@ -66,15 +82,16 @@ class AccountMutations:
     )
     async def create_extranet_users(self, info: Info, input: SelectionInput) -> ExtranetUsersPayload:
         ctx = info.context
-        outcomes = await write(
-            ctx,
-            lambda session: accounts.create_extranet_users(
-                session, ctx.viewer, input.selection.selection(), max_selection=ctx.max_selection, now=ctx.now
+        return await run(
+            info,
+            Created(ExtranetUsersPayload, ExtranetUser.from_row),
+            lambda session, actor: accounts.create_extranet_users(
+                session,
+                ctx.viewer,
+                input.selection.selection(),
+                max_selection=ctx.max_selection,
+                now=actor.now,
             ),
-        )
-        created, errors = _split(outcomes)
-        return ExtranetUsersPayload(
-            created=[ExtranetUser.from_row(row) for row in created], user_errors=errors
         )
 
     @strawberry.mutation(
@@ -85,15 +102,16 @@ class AccountMutations:
         self, info: Info, input: SelectionInput
     ) -> ExternalCollaboratorsPayload:
         ctx = info.context
-        outcomes = await write(
-            ctx,
-            lambda session: accounts.create_external_collaborators(
-                session, ctx.viewer, input.selection.selection(), max_selection=ctx.max_selection, now=ctx.now
+        return await run(
+            info,
+            Created(ExternalCollaboratorsPayload, ExternalCollaborator.from_row),
+            lambda session, actor: accounts.create_external_collaborators(
+                session,
+                ctx.viewer,
+                input.selection.selection(),
+                max_selection=ctx.max_selection,
+                now=actor.now,
             ),
-        )
-        created, errors = _split(outcomes)
-        return ExternalCollaboratorsPayload(
-            created=[ExternalCollaborator.from_row(row) for row in created], user_errors=errors
         )
 
     @strawberry.mutation(
@@ -102,19 +120,17 @@ class AccountMutations:
     )
     async def set_extranet_user_active(self, info: Info, input: SetActiveInput) -> ExtranetUserPayload:
         ctx = info.context
-        outcome = await write(
-            ctx,
-            lambda session: accounts.set_account_active(
+        return await run(
+            info,
+            One(ExtranetUserPayload, ExtranetUser.from_row),
+            lambda session, _: accounts.set_account_active(
                 session,
                 ctx.viewer,
                 models.ExtranetUser,
-                account_id=pk_or_none(input.id, "ExtranetUser"),
+                account_id=key_or_none(input.id, "ExtranetUser"),
                 active=input.active,
             ),
         )
-        if isinstance(outcome, DomainError):
-            return ExtranetUserPayload(extranet_user=None, user_errors=user_errors(outcome))
-        return ExtranetUserPayload(extranet_user=ExtranetUser.from_row(outcome), user_errors=[])
 
     @strawberry.mutation(
         permission_classes=[StaffOnly],
@@ -124,18 +140,14 @@ class AccountMutations:
         self, info: Info, input: SetActiveInput
     ) -> ExternalCollaboratorPayload:
         ctx = info.context
-        outcome = await write(
-            ctx,
-            lambda session: accounts.set_account_active(
+        return await run(
+            info,
+            One(ExternalCollaboratorPayload, ExternalCollaborator.from_row),
+            lambda session, _: accounts.set_account_active(
                 session,
                 ctx.viewer,
                 models.ExternalCollaborator,
-                account_id=pk_or_none(input.id, "ExternalCollaborator"),
+                account_id=key_or_none(input.id, "ExternalCollaborator"),
                 active=input.active,
             ),
-        )
-        if isinstance(outcome, DomainError):
-            return ExternalCollaboratorPayload(external_collaborator=None, user_errors=user_errors(outcome))
-        return ExternalCollaboratorPayload(
-            external_collaborator=ExternalCollaborator.from_row(outcome), user_errors=[]
         )

@@ -1,33 +1,24 @@
 """Batches over a selection of contacts: the selection input, the batch payload, and the
 association, affair, target and event mutations (DOMAIN.md rules 11 to 13)."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Sequence
+from typing import Protocol
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
 from resolvers import batches, memberships, selection
-from resolvers.batches import Stamp
+from resolvers.access import Actor, Viewer
 from resolvers.errors import DomainError
 from resolvers.memberships import Membership
-from schema.context import Info
+from schema.context import Context, Info
 from schema.errors import UserError, user_errors
-from schema.ids import from_global_id
+from schema.ids import key_or_none
 from schema.lists import ContactFilter
+from schema.mutations import run
 from schema.permissions import StaffOnly
 from schema.reference import ParticipationStatus
-from schema.writes import write
-
-
-def pk_or_none(value: str, type_name: str) -> int | None:
-    """The primary key behind a global id of `type_name`; None for anything else.
-
-    Batches name every culprit at once, so a bad id is not refused here: the use case reports
-    it at its place, with the others.
-    """
-    parsed = from_global_id(value)
-    return parsed[1] if parsed is not None and parsed[0] == type_name else None
 
 
 @strawberry.input(
@@ -40,7 +31,7 @@ class ContactSelection:
     def selection(self) -> selection.ContactSelection:
         """The use cases' selection; a bad id inside the filter is NOT_FOUND at its path."""
         return selection.ContactSelection(
-            ids=None if self.ids is None else [pk_or_none(value, "Contact") for value in self.ids],
+            ids=None if self.ids is None else [key_or_none(value, "Contact") for value in self.ids],
             filter=None if self.filter is None else self.filter.criteria(("input", "selection", "filter")),
         )
 
@@ -51,21 +42,13 @@ class BatchPayload:
     user_errors: list[UserError]
 
     @classmethod
-    def of(cls, outcome: int | DomainError) -> "BatchPayload":
-        if isinstance(outcome, DomainError):
-            return cls(affected_count=0, user_errors=user_errors(outcome))
-        return cls(affected_count=outcome, user_errors=[])
+    def of(cls, affected_count: int) -> "BatchPayload":
+        return cls(affected_count=affected_count, user_errors=[])
 
-
-def stamp(info: Info) -> Stamp:
-    """Who, which mutation (its GraphQL name), when: what the batch's history entries carry."""
-    return Stamp(actor=info.context.viewer.subject, operation=info.field_name, now=info.context.now)
-
-
-async def run_batch(info: Info, work: Callable[[AsyncSession, Stamp], Awaitable[int]]) -> BatchPayload:
-    """One transaction: all of it written, or nothing and every culprit named."""
-    batch_stamp = stamp(info)
-    return BatchPayload.of(await write(info.context, lambda session: work(session, batch_stamp)))
+    @classmethod
+    async def refused(cls, ctx: Context, error: DomainError) -> "BatchPayload":
+        """All or nothing: nothing written, and every culprit named."""
+        return cls(affected_count=0, user_errors=user_errors(error))
 
 
 @strawberry.input
@@ -102,11 +85,38 @@ class RemoveEventContactsInput:
     event_id: strawberry.ID
 
 
-def _client_sites(
-    input: AssociateContactsInput,
-) -> tuple[selection.ContactSelection, int | None, list[int | None]]:
-    sites = [pk_or_none(value, "Site") for value in input.site_ids]
-    return input.selection.selection(), pk_or_none(input.client_id, "Client"), sites
+class SitesBatch(Protocol):
+    """`batches.associate_contacts` and `batches.dissociate_contacts`: the same arguments."""
+
+    def __call__(
+        self,
+        session: AsyncSession,
+        viewer: Viewer,
+        chosen: selection.ContactSelection,
+        /,
+        *,
+        client_id: int | None,
+        site_ids: Sequence[int | None],
+        max_selection: int,
+        actor: Actor,
+    ) -> Awaitable[int]: ...
+
+
+async def _sites_batch(info: Info, input: AssociateContactsInput, change: SitesBatch) -> BatchPayload:
+    ctx = info.context
+    return await run(
+        info,
+        BatchPayload,
+        lambda session, actor: change(
+            session,
+            ctx.viewer,
+            input.selection.selection(),
+            client_id=key_or_none(input.client_id, "Client"),
+            site_ids=[key_or_none(value, "Site") for value in input.site_ids],
+            max_selection=ctx.max_selection,
+            actor=actor,
+        ),
+    )
 
 
 async def _add(
@@ -117,16 +127,17 @@ async def _add(
     status: models.ParticipationStatus | None = None,
 ) -> BatchPayload:
     ctx = info.context
-    return await run_batch(
+    return await run(
         info,
-        lambda session, batch_stamp: memberships.add_contacts(
+        BatchPayload,
+        lambda session, actor: memberships.add_contacts(
             session,
             ctx.viewer,
             chosen.selection(),
             membership,
-            group_id=pk_or_none(group_id, membership.type_name),
+            group_id=key_or_none(group_id, membership.type_name),
             max_selection=ctx.max_selection,
-            stamp=batch_stamp,
+            actor=actor,
             status=status,
         ),
     )
@@ -136,16 +147,17 @@ async def _remove(
     info: Info, chosen: ContactSelection, membership: Membership, group_id: str
 ) -> BatchPayload:
     ctx = info.context
-    return await run_batch(
+    return await run(
         info,
-        lambda session, batch_stamp: memberships.remove_contacts(
+        BatchPayload,
+        lambda session, actor: memberships.remove_contacts(
             session,
             ctx.viewer,
             chosen.selection(),
             membership,
-            group_id=pk_or_none(group_id, membership.type_name),
+            group_id=key_or_none(group_id, membership.type_name),
             max_selection=ctx.max_selection,
-            stamp=batch_stamp,
+            actor=actor,
         ),
     )
 
@@ -157,42 +169,14 @@ class BatchMutations:
         description="Link the selection to the client where missing, and to the sites where missing.",
     )
     async def associate_contacts(self, info: Info, input: AssociateContactsInput) -> BatchPayload:
-        ctx = info.context
-
-        async def work(session: AsyncSession, batch_stamp: Stamp) -> int:
-            chosen, client_id, site_ids = _client_sites(input)
-            return await batches.associate_contacts(
-                session,
-                ctx.viewer,
-                chosen,
-                client_id=client_id,
-                site_ids=site_ids,
-                max_selection=ctx.max_selection,
-                stamp=batch_stamp,
-            )
-
-        return await run_batch(info, work)
+        return await _sites_batch(info, input, batches.associate_contacts)
 
     @strawberry.mutation(
         permission_classes=[StaffOnly],
         description="Take the sites off the selection's links to the client; the links stay.",
     )
     async def dissociate_contacts(self, info: Info, input: AssociateContactsInput) -> BatchPayload:
-        ctx = info.context
-
-        async def work(session: AsyncSession, batch_stamp: Stamp) -> int:
-            chosen, client_id, site_ids = _client_sites(input)
-            return await batches.dissociate_contacts(
-                session,
-                ctx.viewer,
-                chosen,
-                client_id=client_id,
-                site_ids=site_ids,
-                max_selection=ctx.max_selection,
-                stamp=batch_stamp,
-            )
-
-        return await run_batch(info, work)
+        return await _sites_batch(info, input, batches.dissociate_contacts)
 
     @strawberry.mutation(permission_classes=[StaffOnly])
     async def attach_contacts_to_affair(self, info: Info, input: AffairContactsInput) -> BatchPayload:

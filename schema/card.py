@@ -5,21 +5,16 @@ from typing import Any
 
 import strawberry
 
+from db import models
 from resolvers import contact_edits, contacts
 from resolvers.errors import DomainError, ErrorCode
 from schema.contacts import Civility, Contact
 from schema.context import Context, Info
 from schema.errors import UserError, user_errors
 from schema.ids import organization_ref, pk_of
+from schema.inputs import UNSET, given, or_none
+from schema.mutations import run
 from schema.permissions import StaffOnly
-from schema.writes import write
-
-UNSET: Any = strawberry.UNSET
-
-
-def given(source: object, *names: str) -> dict[str, Any]:
-    """The fields of an input the caller gave, null included; those left out are absent."""
-    return {name: getattr(source, name) for name in names if getattr(source, name) is not strawberry.UNSET}
 
 
 def site_pks(ids: list[strawberry.ID] | None, path: tuple[str, ...]) -> list[int] | None:
@@ -116,23 +111,21 @@ class UpdateContactInput:
         return given(self, *CONTACT_FIELDS, "hidden_from_crm", "linkedin_url")
 
 
-def expected(version: int | None) -> int | None:
-    return None if version is strawberry.UNSET else version
-
-
 @strawberry.type
 class ContactPayload:
     contact: Contact | None
     user_errors: list[UserError]
 
     @classmethod
-    async def outcome(cls, ctx: Context, outcome: Any) -> "ContactPayload":
-        """The payload of a contact mutation: the card, or the refusal (with the current card on CONFLICT)."""
-        if not isinstance(outcome, DomainError):
-            return cls(contact=Contact.from_row(outcome), user_errors=[])
-        conflict = next((p for p in outcome.problems if p.code is ErrorCode.CONFLICT), None)
+    def of(cls, row: models.Contact) -> "ContactPayload":
+        return cls(contact=Contact.from_row(row), user_errors=[])
+
+    @classmethod
+    async def refused(cls, ctx: Context, error: DomainError) -> "ContactPayload":
+        """The refusal; on CONFLICT, with the current card so that the client can show it."""
+        conflict = next((p for p in error.problems if p.code is ErrorCode.CONFLICT), None)
         current = await _current_card(ctx, conflict.contact_id) if conflict and conflict.contact_id else None
-        return cls(contact=current, user_errors=user_errors(outcome))
+        return cls(contact=current, user_errors=user_errors(error))
 
 
 async def _current_card(ctx: Context, contact_id: int) -> Contact | None:
@@ -147,36 +140,30 @@ class CardMutations:
         permission_classes=[StaffOnly], description="A new contact card with its primary link."
     )
     async def create_contact(self, info: Info, input: CreateContactInput) -> ContactPayload:
-        ctx = info.context
-        outcome = await write(
-            ctx,
-            lambda session: contact_edits.create_contact(
+        return await run(
+            info,
+            ContactPayload,
+            lambda session, actor: contact_edits.create_contact(
                 session,
+                actor,
                 fields=input.fields(),
                 link=input.link.fields(("input", "link")) if input.link else None,
                 affair_ids=input.affair_pks(),
-                actor=ctx.viewer.subject,
-                now=ctx.now,
-                today=ctx.today,
             ),
         )
-        return await ContactPayload.outcome(ctx, outcome)
 
     @strawberry.mutation(
         permission_classes=[StaffOnly], description="Change a card: left out is unchanged, null clears."
     )
     async def update_contact(self, info: Info, input: UpdateContactInput) -> ContactPayload:
-        ctx = info.context
-        outcome = await write(
-            ctx,
-            lambda session: contact_edits.update_contact(
+        return await run(
+            info,
+            ContactPayload,
+            lambda session, actor: contact_edits.update_contact(
                 session,
+                actor,
                 contact_id=pk_of(input.id, "Contact", ("input", "id")),
-                expected_version=expected(input.expected_version),
+                expected_version=or_none(input.expected_version),
                 fields=input.fields(),
-                actor=ctx.viewer.subject,
-                now=ctx.now,
-                today=ctx.today,
             ),
         )
-        return await ContactPayload.outcome(ctx, outcome)

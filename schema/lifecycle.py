@@ -4,32 +4,20 @@ Every one takes `expectedVersion`, goes through the card (version raised, histor
 the mutation's name) and answers a `ContactPayload`.
 """
 
-from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
 import strawberry
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from db import models
 from resolvers import lifecycle, links
 from resolvers.organizations import OrganizationRef
-from schema.card import (
-    LINK_FIELDS,
-    UNSET,
-    ContactLinkInput,
-    ContactPayload,
-    expected,
-    given,
-    site_pks,
-)
+from schema.card import LINK_FIELDS, ContactLinkInput, ContactPayload, site_pks
 from schema.contacts import Civility
-from schema.context import Context, Info
+from schema.context import Info
 from schema.ids import organization_ref, pk_of
+from schema.inputs import UNSET, given, or_none
+from schema.mutations import run
 from schema.permissions import StaffOnly
-from schema.writes import write
-
-Change = Callable[[AsyncSession], Awaitable[models.Contact]]
 
 
 @strawberry.input
@@ -56,7 +44,7 @@ class CardInput:
         return pk_of(self.contact_id, "Contact", ("input", "contactId"))
 
     def version(self) -> int | None:
-        return expected(self.expected_version)
+        return or_none(self.expected_version)
 
 
 @strawberry.input
@@ -83,6 +71,9 @@ class UpdateContactLinkInput(CardInput):
     receives_reminders_all_sites: bool | None = UNSET
     interlocutor_type_codes: list[str] | None = UNSET
 
+    def organization(self) -> OrganizationRef:
+        return organization_ref(self.organization_id, ("input", "organizationId"))
+
     def fields(self) -> dict[str, Any]:
         """The link's fields given, site ids decoded (NOT_FOUND at their path)."""
         values = given(self, "is_primary", *LINK_FIELDS)
@@ -94,6 +85,9 @@ class UpdateContactLinkInput(CardInput):
 @strawberry.input
 class UnlinkContactInput(CardInput):
     organization_id: strawberry.ID
+
+    def organization(self) -> OrganizationRef:
+        return organization_ref(self.organization_id, ("input", "organizationId"))
 
 
 @strawberry.input
@@ -112,17 +106,8 @@ class ReinstateContactInput(CardInput):
     pass
 
 
-def organization(value: strawberry.ID) -> OrganizationRef:
-    return organization_ref(value, ("input", "organizationId"))
-
-
-def day_or_today(ctx: Context, day: date | None) -> date:
-    return ctx.today if day is None or day is strawberry.UNSET else day
-
-
-async def _changed(ctx: Context, change: Change) -> ContactPayload:
-    """Run one card change in its transaction and answer with the card or the refusal."""
-    return await ContactPayload.outcome(ctx, await write(ctx, change))
+def day_or_today(day: date | None, today: date) -> date:
+    return today if day is None or day is strawberry.UNSET else day
 
 
 @strawberry.type
@@ -132,16 +117,14 @@ class LifecycleMutations:
         description="The strict minimum from an affair: attached to it, linked to its client as primary.",
     )
     async def quick_create_contact(self, info: Info, input: QuickCreateContactInput) -> ContactPayload:
-        ctx = info.context
-        return await _changed(
-            ctx,
-            lambda session: lifecycle.quick_create_contact(
+        return await run(
+            info,
+            ContactPayload,
+            lambda session, actor: lifecycle.quick_create_contact(
                 session,
+                actor,
                 affair_id=pk_of(input.affair_id, "Affair", ("input", "affairId")),
                 fields=input.fields(),
-                actor=ctx.viewer.subject,
-                now=ctx.now,
-                today=ctx.today,
             ),
         )
 
@@ -149,16 +132,15 @@ class LifecycleMutations:
         permission_classes=[StaffOnly], description="Attach the contact to another organisation."
     )
     async def link_contact(self, info: Info, input: LinkContactInput) -> ContactPayload:
-        ctx = info.context
-        return await _changed(
-            ctx,
-            lambda session: links.link_contact(
+        return await run(
+            info,
+            ContactPayload,
+            lambda session, actor: links.link_contact(
                 session,
+                actor,
                 contact_id=input.contact_pk(),
                 expected_version=input.version(),
                 link=input.link.fields(("input", "link")),
-                actor=ctx.viewer.subject,
-                now=ctx.now,
             ),
         )
 
@@ -167,17 +149,16 @@ class LifecycleMutations:
         description="Change a link: left out is unchanged, null clears; isPrimary true promotes it.",
     )
     async def update_contact_link(self, info: Info, input: UpdateContactLinkInput) -> ContactPayload:
-        ctx = info.context
-        return await _changed(
-            ctx,
-            lambda session: links.update_contact_link(
+        return await run(
+            info,
+            ContactPayload,
+            lambda session, actor: links.update_contact_link(
                 session,
+                actor,
                 contact_id=input.contact_pk(),
                 expected_version=input.version(),
-                organization=organization(input.organization_id),
+                organization=input.organization(),
                 fields=input.fields(),
-                actor=ctx.viewer.subject,
-                now=ctx.now,
             ),
         )
 
@@ -186,16 +167,15 @@ class LifecycleMutations:
         description="Remove a link; never the last one. The oldest remaining replaces a removed primary.",
     )
     async def unlink_contact(self, info: Info, input: UnlinkContactInput) -> ContactPayload:
-        ctx = info.context
-        return await _changed(
-            ctx,
-            lambda session: links.unlink_contact(
+        return await run(
+            info,
+            ContactPayload,
+            lambda session, actor: links.unlink_contact(
                 session,
+                actor,
                 contact_id=input.contact_pk(),
                 expected_version=input.version(),
-                organization=organization(input.organization_id),
-                actor=ctx.viewer.subject,
-                now=ctx.now,
+                organization=input.organization(),
             ),
         )
 
@@ -204,17 +184,15 @@ class LifecycleMutations:
         description="Record a follow-up: today by default, never in the future.",
     )
     async def mark_contact_followed_up(self, info: Info, input: MarkContactFollowedUpInput) -> ContactPayload:
-        ctx = info.context
-        return await _changed(
-            ctx,
-            lambda session: lifecycle.mark_followed_up(
+        return await run(
+            info,
+            ContactPayload,
+            lambda session, actor: lifecycle.mark_followed_up(
                 session,
+                actor,
                 contact_id=input.contact_pk(),
                 expected_version=input.version(),
-                on=day_or_today(ctx, input.on),
-                today=ctx.today,
-                actor=ctx.viewer.subject,
-                now=ctx.now,
+                on=day_or_today(input.on, actor.today),
             ),
         )
 
@@ -225,18 +203,16 @@ class LifecycleMutations:
     async def declare_contact_disappeared(
         self, info: Info, input: DeclareContactDisappearedInput
     ) -> ContactPayload:
-        ctx = info.context
-        return await _changed(
-            ctx,
-            lambda session: lifecycle.declare_disappeared(
+        return await run(
+            info,
+            ContactPayload,
+            lambda session, actor: lifecycle.declare_disappeared(
                 session,
+                actor,
                 contact_id=input.contact_pk(),
                 expected_version=input.version(),
-                on=day_or_today(ctx, input.on),
-                reason=None if input.reason is strawberry.UNSET else input.reason,
-                today=ctx.today,
-                actor=ctx.viewer.subject,
-                now=ctx.now,
+                on=day_or_today(input.on, actor.today),
+                reason=or_none(input.reason),
             ),
         )
 
@@ -245,14 +221,10 @@ class LifecycleMutations:
         description="Bring a disappeared contact back; its accounts stay inactive until reactivated.",
     )
     async def reinstate_contact(self, info: Info, input: ReinstateContactInput) -> ContactPayload:
-        ctx = info.context
-        return await _changed(
-            ctx,
-            lambda session: lifecycle.reinstate_contact(
-                session,
-                contact_id=input.contact_pk(),
-                expected_version=input.version(),
-                actor=ctx.viewer.subject,
-                now=ctx.now,
+        return await run(
+            info,
+            ContactPayload,
+            lambda session, actor: lifecycle.reinstate_contact(
+                session, actor, contact_id=input.contact_pk(), expected_version=input.version()
             ),
         )

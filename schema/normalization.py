@@ -1,20 +1,17 @@
 """normalizeContacts: make last names, first names and functions uniform over a selection
 (DOMAIN.md rule 14), as a dry run or for real."""
 
-from collections.abc import Awaitable, Callable
-
 import strawberry
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from resolvers import normalization
 from resolvers.errors import DomainError
 from resolvers.normalization import Normalization, NormalizationResult
-from schema.batches import ContactSelection, stamp
+from schema.batches import ContactSelection
 from schema.context import Context, Info
 from schema.errors import UserError, user_errors
 from schema.history import FieldChange
+from schema.mutations import run
 from schema.permissions import StaffOnly
-from schema.writes import write
 
 TextStyle = strawberry.enum(normalization.TextStyle, name="TextStyle")
 
@@ -56,24 +53,15 @@ class NormalizationPayload:
     user_errors: list[UserError]
 
     @classmethod
-    def of(cls, outcome: NormalizationResult | DomainError) -> "NormalizationPayload":
-        if isinstance(outcome, DomainError):
-            return cls(changes=[], changed_count=0, applied=False, user_errors=user_errors(outcome))
-        changes = [FieldChange.of(change) for change in outcome.changes]
+    def of(cls, result: NormalizationResult) -> "NormalizationPayload":
+        changes = [FieldChange.of(change) for change in result.changes]
         return cls(
-            changes=changes, changed_count=outcome.changed_count, applied=outcome.applied, user_errors=[]
+            changes=changes, changed_count=result.changed_count, applied=result.applied, user_errors=[]
         )
 
-
-async def read_only(
-    ctx: Context, work: Callable[[AsyncSession], Awaitable[NormalizationResult]]
-) -> NormalizationResult | DomainError:
-    """A dry run reads in a read transaction: no write lock, nothing that could be written."""
-    try:
-        async with ctx.db.read() as session:
-            return await work(session)
-    except DomainError as error:
-        return error
+    @classmethod
+    async def refused(cls, ctx: Context, error: DomainError) -> "NormalizationPayload":
+        return cls(changes=[], changed_count=0, applied=False, user_errors=user_errors(error))
 
 
 @strawberry.type
@@ -83,17 +71,18 @@ class NormalizationMutations:
         description="Make last names, first names and functions uniform, by a style or one value.",
     )
     async def normalize_contacts(self, info: Info, input: NormalizeContactsInput) -> NormalizationPayload:
-        ctx, dry_run, batch_stamp = info.context, bool(input.dry_run), stamp(info)
-
-        def work(session: AsyncSession) -> Awaitable[NormalizationResult]:
-            return normalization.normalize_contacts(
+        ctx, dry_run = info.context, bool(input.dry_run)
+        return await run(
+            info,
+            NormalizationPayload,
+            lambda session, actor: normalization.normalize_contacts(
                 session,
                 ctx.viewer,
                 input.selection.selection(),
                 input.rules(),
                 dry_run=dry_run,
                 max_selection=ctx.max_selection,
-                stamp=batch_stamp,
-            )
-
-        return NormalizationPayload.of(await (read_only(ctx, work) if dry_run else write(ctx, work)))
+                actor=actor,
+            ),
+            read_only=dry_run,
+        )

@@ -7,7 +7,9 @@ import strawberry
 from resolvers import reference_data
 from schema.context import Info
 from schema.errors import UserError
-from schema.organization_mutations import input_pk, provided, written
+from schema.ids import pk_of
+from schema.inputs import given
+from schema.mutations import One, run
 from schema.permissions import AdminOnly, StaffOnly
 from schema.reference import Event, InterlocutorType, Target
 
@@ -75,67 +77,83 @@ class InterlocutorTypePayload:
     user_errors: list[UserError]
 
 
+TARGET_PAYLOAD = One(TargetPayload, Target.from_row)
+EVENT_PAYLOAD = One(EventPayload, Event.from_row)
+INTERLOCUTOR_TYPE_PAYLOAD = One(InterlocutorTypePayload, InterlocutorType.from_row)
+
+
 @strawberry.type
 class ReferenceMutations:
     @strawberry.mutation(permission_classes=[StaffOnly], description="A marketing target list.")
     async def create_target(self, info: Info, input: CreateTargetInput) -> TargetPayload:
-        row, errors = await written(
-            info, lambda s: reference_data.create_target(s, name=input.name, description=input.description)
+        return await run(
+            info,
+            TARGET_PAYLOAD,
+            lambda session, _: reference_data.create_target(
+                session, name=input.name, description=input.description
+            ),
         )
-        return TargetPayload(target=Target.from_row(row) if row else None, user_errors=errors)
 
     @strawberry.mutation(permission_classes=[StaffOnly])
     async def update_target(self, info: Info, input: UpdateTargetInput) -> TargetPayload:
-        changes = provided(input, "name", "description")
-        row, errors = await written(
+        return await run(
             info,
-            lambda s: reference_data.update_target(
-                s, target_id=input_pk(input.id, "Target"), changes=changes
+            TARGET_PAYLOAD,
+            lambda session, _: reference_data.update_target(
+                session,
+                target_id=pk_of(input.id, "Target", ("input", "id")),
+                changes=given(input, "name", "description"),
             ),
         )
-        return TargetPayload(target=Target.from_row(row) if row else None, user_errors=errors)
 
     @strawberry.mutation(
         permission_classes=[StaffOnly], description="An event; it cannot end before it starts."
     )
     async def create_event(self, info: Info, input: CreateEventInput) -> EventPayload:
-        row, errors = await written(
+        return await run(
             info,
-            lambda s: reference_data.create_event(
-                s, name=input.name, starts_on=input.starts_on, ends_on=input.ends_on, location=input.location
+            EVENT_PAYLOAD,
+            lambda session, _: reference_data.create_event(
+                session,
+                name=input.name,
+                starts_on=input.starts_on,
+                ends_on=input.ends_on,
+                location=input.location,
             ),
         )
-        return EventPayload(event=Event.from_row(row) if row else None, user_errors=errors)
 
     @strawberry.mutation(permission_classes=[StaffOnly])
     async def update_event(self, info: Info, input: UpdateEventInput) -> EventPayload:
-        changes = provided(input, "name", "starts_on", "ends_on", "location")
-        row, errors = await written(
+        return await run(
             info,
-            lambda s: reference_data.update_event(s, event_id=input_pk(input.id, "Event"), changes=changes),
+            EVENT_PAYLOAD,
+            lambda session, _: reference_data.update_event(
+                session,
+                event_id=pk_of(input.id, "Event", ("input", "id")),
+                changes=given(input, "name", "starts_on", "ends_on", "location"),
+            ),
         )
-        return EventPayload(event=Event.from_row(row) if row else None, user_errors=errors)
 
     @strawberry.mutation(permission_classes=[AdminOnly], description="Administrators only.")
     async def create_interlocutor_type(
         self, info: Info, input: CreateInterlocutorTypeInput
     ) -> InterlocutorTypePayload:
-        row, errors = await written(
-            info, lambda s: reference_data.create_interlocutor_type(s, code=input.code, label=input.label)
-        )
-        return InterlocutorTypePayload(
-            interlocutor_type=InterlocutorType.from_row(row) if row else None, user_errors=errors
+        return await run(
+            info,
+            INTERLOCUTOR_TYPE_PAYLOAD,
+            lambda session, _: reference_data.create_interlocutor_type(
+                session, code=input.code, label=input.label
+            ),
         )
 
     @strawberry.mutation(permission_classes=[AdminOnly], description="Administrators only; archives too.")
     async def update_interlocutor_type(
         self, info: Info, input: UpdateInterlocutorTypeInput
     ) -> InterlocutorTypePayload:
-        changes = provided(input, "label", "archived")
-        row, errors = await written(
+        return await run(
             info,
-            lambda s: reference_data.update_interlocutor_type(s, code=input.code, changes=changes),
-        )
-        return InterlocutorTypePayload(
-            interlocutor_type=InterlocutorType.from_row(row) if row else None, user_errors=errors
+            INTERLOCUTOR_TYPE_PAYLOAD,
+            lambda session, _: reference_data.update_interlocutor_type(
+                session, code=input.code, changes=given(input, "label", "archived")
+            ),
         )

@@ -25,6 +25,7 @@ from db.migrate import current_revision, head_revision
 from schema.context import Context
 from schema.schema import schema
 from server.auth import BadToken, viewer_from_header
+from server.busy import failed_busy, mark_busy
 from server.settings import Settings, SettingsError
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -97,6 +98,10 @@ class CarnetGraphQL(GraphQL[Context, None]):
     def encode_json(self, data: object) -> bytes:
         """orjson: a 100-contact page serialises ~10x faster than with json.dumps."""
         return orjson.dumps(data)
+
+    def create_response(self, response_data: Any, sub_response: Response) -> Response:
+        response = super().create_response(response_data, sub_response)
+        return mark_busy(response) if failed_busy(response_data) else response
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         now = self.settings.clock()

@@ -1,0 +1,18 @@
+"""What a caller gave in an input: a field left out is UNSET, unlike an explicit null."""
+
+from typing import Any, TypeVar
+
+import strawberry
+
+UNSET: Any = strawberry.UNSET
+T = TypeVar("T")
+
+
+def given(source: object, *names: str) -> dict[str, Any]:
+    """The fields of an input the caller gave, null included; those left out are absent."""
+    return {name: getattr(source, name) for name in names if getattr(source, name) is not strawberry.UNSET}
+
+
+def or_none(value: T | None) -> T | None:
+    """The value given, or None when it was left out (an expected version, a reason)."""
+    return None if value is strawberry.UNSET else value
