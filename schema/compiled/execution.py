@@ -3,6 +3,7 @@ the queries they support, the stock executor for everything else and for every e
 
 import logging
 from collections import Counter, OrderedDict
+from collections.abc import Awaitable
 from typing import Any
 
 from graphql import ExecutionResult, GraphQLError, OperationDefinitionNode, visit
@@ -96,6 +97,24 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
     """
 
     def execute_operation(self, serially: bool | None = None) -> Any:
+        result = self._execute_operation(serially)
+        if self.is_awaitable(result):
+            return self._released_after(result)
+        self._release()
+        return result
+
+    async def _released_after(self, result: Awaitable[Any]) -> Any:
+        try:
+            return await result
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        release = getattr(self.context_value, "release", None)
+        if release is not None:
+            release()
+
+    def _execute_operation(self, serially: bool | None) -> Any:
         if not getattr(self.context_value, "compiled", False):
             return super().execute_operation(serially)
         plan = PLANS.plan(self)
