@@ -8,6 +8,7 @@ so that both engines order rows the same way, byte-wise.
 
 import enum
 from datetime import date
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -28,6 +30,16 @@ from db.columns import TEXT_MAX as TEXT_MAX
 from db.columns import Base as Base
 from db.columns import UtcDateTime as UtcDateTime
 from db.columns import enum_column, optional_text, pk, short_text, sort_key, timestamp
+
+
+def _where_present(column: str) -> dict[str, Any]:
+    return {f"{dialect}_where": text(f"{column} IS NOT NULL") for dialect in ("sqlite", "postgresql")}
+
+
+def _present(name: str, column: str) -> Index:
+    """An index of the rows that have a value: most contacts have no phone of some kind, and an
+    index full of NULLs makes the planners (rightly, from their statistics) prefer a scan."""
+    return Index(name, column, **_where_present(column))
 
 
 class OrganizationKind(enum.Enum):
@@ -52,6 +64,8 @@ class Civility(enum.Enum):
 class ContactStatus(enum.Enum):
     ACTIVE = "ACTIVE"
     DISAPPEARED = "DISAPPEARED"
+    # Folded into another contact (rule 21): read-only, out of every list, until unmerged.
+    MERGED = "MERGED"
 
 
 class ParticipationStatus(enum.Enum):
@@ -135,6 +149,10 @@ class Contact(Base):
         Index("ix_contact_created_order", "created_at", "id"),
         Index("ix_contact_updated_order", "updated_at", "id"),
         Index("ix_contact_follow_up_order", "last_follow_up_on", "id"),
+        # Duplicate look-ups (rule 21): first and last name swapped, or a typo in the last name.
+        Index("ix_contact_first_name_order", "first_name_key", "last_name_key"),
+        _present("ix_contact_phone", "phone"),
+        _present("ix_contact_mobile", "mobile"),
     )
 
     id: Mapped[pk]
@@ -159,6 +177,8 @@ class Contact(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[timestamp]
     updated_at: Mapped[timestamp]
+    # The contact this one was merged into, while its status is MERGED.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id"), index=True)
 
     links: Mapped[list["ContactLink"]] = relationship(
         back_populates="contact", lazy="raise", order_by="ContactLink.id", cascade="all, delete-orphan"
@@ -179,6 +199,8 @@ class ContactLink(Base):
             sqlite_where=text("is_primary"),
             postgresql_where=text("is_primary"),
         ),
+        _present("ix_contact_link_phone", "phone"),
+        _present("ix_contact_link_mobile", "mobile"),
     )
 
     id: Mapped[pk]
@@ -289,3 +311,17 @@ class FieldChange(Base):
     field: Mapped[str] = mapped_column(String(64))
     before: Mapped[str | None] = mapped_column(Text)
     after: Mapped[str | None] = mapped_column(Text)
+
+
+# E-mail addresses and profiles compared regardless of case (rule 21): expression indexes, so a
+# look-up spelled `lower(column) = :value` never scans the base.
+Index("ix_contact_email_folded", func.lower(Contact.email), **_where_present("email"))
+Index("ix_contact_linkedin_folded", func.lower(Contact.linkedin_url), **_where_present("linkedin_url"))
+Index("ix_contact_link_email_folded", func.lower(ContactLink.email), **_where_present("email"))
+
+
+# Stewardship's tables (merges, the audit trail) live in db/stewardship.py; they are part of the
+# model all the same (Alembic and the tests read them through `Base.metadata`).
+from db.stewardship import AuditAction as AuditAction  # noqa: E402
+from db.stewardship import AuditEntry as AuditEntry  # noqa: E402
+from db.stewardship import ContactMerge as ContactMerge  # noqa: E402

@@ -17,7 +17,7 @@ from db.models import (
     Organization,
     OrganizationKind,
 )
-from resolvers.access import Viewer, visible_contact
+from resolvers.access import Viewer, listed_contact
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ def _interlocutors_query(
             or_(ContactLink.left_on.is_(None), ContactLink.left_on > today),
             exists().where(*typed),
             Contact.status == ContactStatus.ACTIVE,  # rule 6: a disappeared contact is no one's interlocutor
-            visible_contact(viewer),
+            listed_contact(viewer),
         )
         .order_by(Contact.last_name_key, Contact.first_name_key, Contact.id)
     )

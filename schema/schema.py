@@ -7,6 +7,7 @@ from strawberry.types import ExecutionContext
 
 from schema.accounts import AccountMutations
 from schema.batches import BatchMutations
+from schema.compiled.execution import CompiledExecutor
 from schema.contact_edits import CardMutations
 from schema.contact_lists import ContactListQueries
 from schema.contacts import Contact, ContactLink, ExternalCollaborator, ExtranetUser
@@ -21,12 +22,19 @@ from schema.organizations import Affair, Client, OrganizationQueries, Site, Supp
 from schema.recipients import RecipientQueries
 from schema.reference import Event, ReferenceQueries, Target
 from schema.reference_mutations import ReferenceMutations
+from schema.stewardship import AuditEntry, ContactMerge, StewardshipMutations, StewardshipQueries
 from schema.viewer import ViewerQueries
 
 
 @strawberry.type
 class Query(
-    ViewerQueries, LookupQueries, ContactListQueries, OrganizationQueries, ReferenceQueries, RecipientQueries
+    ViewerQueries,
+    LookupQueries,
+    ContactListQueries,
+    OrganizationQueries,
+    ReferenceQueries,
+    RecipientQueries,
+    StewardshipQueries,
 ):
     pass
 
@@ -42,6 +50,7 @@ class Mutation(
     MembershipMutations,
     NormalizationMutations,
     AccountMutations,
+    StewardshipMutations,
 ):
     pass
 
@@ -58,6 +67,8 @@ NODE_TYPES = [
     Contact,
     ExtranetUser,
     ExternalCollaborator,
+    ContactMerge,
+    AuditEntry,
 ]
 
 
@@ -81,4 +92,5 @@ schema = CarnetSchema(
     types=[*NODE_TYPES, ContactLink],
     extensions=EXTENSIONS,
     config=StrawberryConfig(auto_camel_case=True),
+    execution_context_class=CompiledExecutor,
 )
