@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, String, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
@@ -99,6 +99,12 @@ def _apply(row: object, values: Changes) -> set[str]:
     return changed
 
 
+def same_code(column: Any, code: str) -> ColumnElement[bool]:
+    """Codes are one code regardless of case (rule 20): compared as the unique indexes do."""
+    same: ColumnElement[bool] = func.lower(column) == func.lower(literal(code, String()))
+    return same
+
+
 async def _refuse_taken(session: AsyncSession, what: str, code: str, *where: ColumnElement[bool]) -> None:
     if await session.scalar(select(1).where(*where).limit(1)) is not None:
         raise Duplicate(("input", "code"), f"Another {what} already has the code {code!r}.")
@@ -143,7 +149,7 @@ async def update_organization(
     if "status" in values and kind is not OrganizationKind.CLIENT:
         raise Invalid(("input", "status"), "Only a client has a status.")
     if values.get("code", row.code) != row.code:
-        await _taken_organization_code(session, kind, values["code"])
+        await _taken_organization_code(session, kind, values["code"], Organization.id != row.id)
     if "name" in _apply(row, values):
         await session.flush()
         # Contacts are searched by the names of their organisations.
@@ -157,8 +163,10 @@ async def update_organization(
     return row
 
 
-async def _taken_organization_code(session: AsyncSession, kind: OrganizationKind, code: str) -> None:
-    where = (Organization.kind == kind, Organization.code == code)
+async def _taken_organization_code(
+    session: AsyncSession, kind: OrganizationKind, code: str, *besides: ColumnElement[bool]
+) -> None:
+    where = (Organization.kind == kind, same_code(Organization.code, code), *besides)
     await _refuse_taken(session, KIND_NAMES[kind], code, *where)
 
 
@@ -171,7 +179,7 @@ async def create_site(
     """A site of a client; site codes are unique."""
     values = checked({"code": code, "name": name, "city": city}, SITE)
     await _client(session, client_id)
-    await _refuse_taken(session, "site", values["code"], Site.code == values["code"])
+    await _refuse_taken(session, "site", values["code"], same_code(Site.code, values["code"]))
     return await _added(session, Site(client_id=client_id, name_key=fold(values["name"]), **values))
 
 
@@ -182,7 +190,8 @@ async def update_site(session: AsyncSession, *, site_id: int, changes: Changes) 
     if row is None:
         raise NotFound(("input", "id"), "No site has that id.")
     if values.get("code", row.code) != row.code:
-        await _refuse_taken(session, "site", values["code"], Site.code == values["code"])
+        taken = (same_code(Site.code, values["code"]), Site.id != row.id)
+        await _refuse_taken(session, "site", values["code"], *taken)
     _apply(row, values)
     await session.flush()
     return row
@@ -192,7 +201,7 @@ async def create_affair(session: AsyncSession, *, client_id: int, code: str, nam
     """An affair sold to a client; affair codes are unique."""
     values = checked({"code": code, "name": name}, AFFAIR)
     await _client(session, client_id)
-    await _refuse_taken(session, "affair", values["code"], Affair.code == values["code"])
+    await _refuse_taken(session, "affair", values["code"], same_code(Affair.code, values["code"]))
     return await _added(session, Affair(client_id=client_id, name_key=fold(values["name"]), **values))
 
 
@@ -203,7 +212,8 @@ async def update_affair(session: AsyncSession, *, affair_id: int, changes: Chang
     if row is None:
         raise NotFound(("input", "id"), "No affair has that id.")
     if values.get("code", row.code) != row.code:
-        await _refuse_taken(session, "affair", values["code"], Affair.code == values["code"])
+        taken = (same_code(Affair.code, values["code"]), Affair.id != row.id)
+        await _refuse_taken(session, "affair", values["code"], *taken)
     _apply(row, values)
     await session.flush()
     return row
@@ -268,7 +278,8 @@ def _refuse_backwards(starts_on: date, ends_on: date | None, field: str) -> None
 async def create_interlocutor_type(session: AsyncSession, *, code: str, label: str) -> InterlocutorType:
     """A new kind of interlocutor in the reference list."""
     values = checked({"code": code, "label": label}, INTERLOCUTOR_TYPE)
-    await _refuse_taken(session, "interlocutor type", values["code"], InterlocutorType.code == values["code"])
+    taken = same_code(InterlocutorType.code, values["code"])
+    await _refuse_taken(session, "interlocutor type", values["code"], taken)
     return await _added(session, InterlocutorType(archived=False, **values))
 
 

@@ -52,7 +52,7 @@ async def test_an_unexpected_exception_is_masked_with_the_request_id(tableless: 
                     "message": "Internal error.",
                     "locations": [{"line": 1, "column": 3}],
                     "path": ["clients"],
-                    "extensions": {"code": "INTERNAL_ERROR", "requestId": request_id},
+                    "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
                 }
             ],
         },
@@ -104,7 +104,7 @@ async def test_a_failure_in_one_field_leaves_nullable_siblings_answered(tableles
     body = response.json()
     assert body["data"] == {"viewer": {"role": "STAFF"}, "node": None}
     assert [(error["message"], error["path"], error["extensions"]["code"]) for error in body["errors"]] == [
-        ("Internal error.", ["node"], "INTERNAL_ERROR")
+        ("Internal error.", ["node"], "INTERNAL_SERVER_ERROR")
     ]
 
 
@@ -174,7 +174,7 @@ async def test_an_unexpected_exception_in_a_mutation_is_masked_too(tableless: ht
     assert response.json()["data"] is None
     assert [
         (error["message"], error["path"], error["extensions"]["code"]) for error in response.json()["errors"]
-    ] == [("Internal error.", ["createContact"], "INTERNAL_ERROR")]
+    ] == [("Internal error.", ["createContact"], "INTERNAL_SERVER_ERROR")]
 
 
 async def test_a_database_never_migrated_is_alive_but_not_ready(tableless: httpx.AsyncClient) -> None:
