@@ -213,5 +213,10 @@ def _replay(body: bytes) -> Receive:
 
 
 def _too_large() -> Response:
-    body = {"errors": [{"message": f"The request body is over {MAX_BODY_BYTES} bytes."}]}
+    # A limit checked before anything runs, like a document's depth, aliases and tokens.
+    error = {
+        "message": f"The request body is over {MAX_BODY_BYTES} bytes.",
+        "extensions": {"code": "QUERY_TOO_COMPLEX"},
+    }
+    body = {"errors": [error]}
     return JSONResponse(body, status_code=413)

@@ -115,6 +115,7 @@ async def test_an_unknown_field_keeps_its_message(client: httpx.AsyncClient) -> 
         {
             "message": "Cannot query field 'xyzzy' on type 'ClientConnection'.",
             "locations": [{"line": 1, "column": 13}],
+            "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"},
         }
     ]
     assert response.json()["data"] is None
@@ -126,8 +127,9 @@ async def test_a_variable_of_the_wrong_type_keeps_its_message(client: httpx.Asyn
     response = await client.post("/graphql", json=document, headers=bearer())
 
     assert [error["message"] for error in response.json()["errors"]] == [
-        "Variable '$n' has invalid value: Int cannot represent non-integer value: 'ten'"
+        "Variable '$n' has invalid value: Int cannot represent non-integer value: 'ten'."
     ]
+    assert [error["extensions"] for error in response.json()["errors"]] == [{"code": "BAD_USER_INPUT"}]
 
 
 async def test_a_page_too_large_keeps_its_message(client: httpx.AsyncClient) -> None:
