@@ -67,6 +67,8 @@ PAYLOADS = {
     "TargetPayload": "target { id }",
     "EventPayload": "event { id }",
     "InterlocutorTypePayload": "interlocutorType { id }",
+    "MergeContactsPayload": f"contact {{ {CARD} }} merge {{ id kept {{ {CARD} }} merged {{ {CARD} }} }}",
+    "UnmergeContactsPayload": f"contacts {{ {CARD} }}",
 }
 
 MARIE, PAUL, GONE = "$MARIE", "$PAUL", "$GONE"
@@ -111,7 +113,12 @@ CASES: dict[str, dict[str, Any]] = {
     "updateTarget": {"id": "$SALON", "name": "Salon 2028"},
     "updateEvent": {"id": "$FORUM", "location": "Lyon"},
     "updateInterlocutorType": {"code": "DEC", "label": "Décisionnaire"},
+    "mergeContacts": {"keepId": MARIE, "mergeIds": [PAUL]},
+    "unmergeContacts": {"mergeId": "$MERGE"},
+    "anonymizeContact": {"contactId": PAUL, "reason": "demande de la personne"},
 }
+# What must have happened before a case (there is a merge to undo before unmergeContacts).
+MERGE = """mutation ($input: MergeContactsInput!) { mergeContacts(input: $input) { merge { id } userErrors { code } } }"""
 
 
 def _mutations() -> dict[str, str]:
@@ -217,6 +224,10 @@ async def test_the_payload_returns_each_object_the_mutation_changed(
     db: Database, graphql: GraphQL, mutation: str
 ) -> None:
     ids = await _world(db)
+    if mutation == "unmergeContacts":
+        merged = await graphql(MERGE, {"input": _resolved(CASES["mergeContacts"], ids)}, role=Role.ADMIN)
+        assert merged.data is not None
+        ids["$MERGE"] = merged.data["mergeContacts"]["merge"]["id"]
     payload_type = _mutations()[mutation]
     document = (
         f"mutation ($input: {_input_type(mutation)}!) {{ {mutation}(input: $input) {{ "

@@ -129,7 +129,7 @@ def test_migrate_to_an_unknown_revision_is_one_line_and_changes_nothing(tmp_path
 
     assert run.returncode == 1
     assert _one_line(run.stderr) == "carnet: migration: Can't locate revision identified by '0999'."
-    assert _revision(tmp_path / "x.db") == [("0003",)]
+    assert _revision(tmp_path / "x.db") == [("0004",)]
 
 
 def test_alembics_own_commands_work_from_the_repository(tmp_path: Path) -> None:
@@ -149,5 +149,5 @@ def test_alembics_own_commands_work_from_the_repository(tmp_path: Path) -> None:
     up, current, down = run("upgrade", "head"), run("current"), run("downgrade", "-1")
 
     assert (up.returncode, current.returncode, down.returncode) == (0, 0, 0), up.stderr + down.stderr
-    assert current.stdout.strip() == "0003 (head)"
-    assert _revision(tmp_path / "a.db") == [("0002",)]
+    assert current.stdout.strip() == "0004 (head)"
+    assert _revision(tmp_path / "a.db") == [("0003",)]
