@@ -18,7 +18,7 @@ from resolvers.access import Viewer
 from resolvers.contact_lists import ContactFilter
 from resolvers.errors import DomainError
 from resolvers.exports import ExportedContact, ExportRecord, exported_pages, record_export
-from schema.lists import ContactFilter as FilterInput
+from schema.contact_lists import ContactFilter as FilterInput
 from server.auth import BadToken, viewer_from_header
 from server.contact_files import csv_header, csv_row, vcard
 from server.settings import Settings
