@@ -48,6 +48,14 @@ class Loaders:
         self._db = db
         self._viewer = viewer
 
+    def release(self) -> None:
+        """Forget the loaders made so far and all they hold, once the request is answered.
+        Each loader's batch function is bound to this object, which holds the loader: a
+        reference cycle that kept a whole response's rows, futures and ORM states (some 6,500
+        objects for the bench's reference query) alive until a full garbage collection."""
+        for name in [name for name, value in vars(self).items() if isinstance(value, DataLoader)]:
+            del self.__dict__[name]
+
     def _plain(self, batch: Batch[K, V]) -> DataLoader[K, V]:
         async def load(keys: Sequence[K]) -> Sequence[V]:
             async with self._db.read() as session:

@@ -7,6 +7,7 @@ from strawberry.types import ExecutionContext
 
 from schema.accounts import AccountMutations
 from schema.batches import BatchMutations
+from schema.compiled.execution import CompiledExecutor
 from schema.contact_edits import CardMutations
 from schema.contact_lists import ContactListQueries
 from schema.contacts import Contact, ContactLink, ExternalCollaborator, ExtranetUser
@@ -81,4 +82,5 @@ schema = CarnetSchema(
     types=[*NODE_TYPES, ContactLink],
     extensions=EXTENSIONS,
     config=StrawberryConfig(auto_camel_case=True),
+    execution_context_class=CompiledExecutor,
 )
