@@ -75,6 +75,15 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--database-url")
     demo.set_defaults(run=_demo_data)
 
+    retention = commands.add_parser(
+        "retention", help="list (or, with --apply, anonymise) prospects' contacts with no activity"
+    )
+    retention.add_argument("--older-than", required=True, help="a period: 3y, 18m, 90d")
+    retention.add_argument("--apply", action="store_true", help="anonymise them (default: a dry run)")
+    retention.add_argument("--dry-run", dest="apply", action="store_false", help="only list them (default)")
+    retention.add_argument("--database-url")
+    retention.set_defaults(run=_retention)
+
     export = commands.add_parser("export-schema", help="print the GraphQL SDL")
     export.set_defaults(run=_export_schema)
     return parser
@@ -212,6 +221,13 @@ def _demo_data(arguments: argparse.Namespace) -> int:
     asyncio.run(_apply_migrations(settings.database_url))
     asyncio.run(load_demo_data(settings, contacts=arguments.contacts))
     return 0
+
+
+def _retention(arguments: argparse.Namespace) -> int:
+    from server.retention import run_retention
+
+    settings = _settings(arguments)
+    return asyncio.run(run_retention(settings, older_than=arguments.older_than, apply=arguments.apply))
 
 
 def _export_schema(_arguments: argparse.Namespace) -> int:
