@@ -156,7 +156,7 @@ async def test_an_export_is_streamed_over_many_pages_and_recorded(
     [
         ({"colour": "red"}, 400, "Unknown filter parameter 'colour'"),
         ({"visibleInCrm": "yes"}, 400, "visibleInCrm must be true or false."),
-        ({"status": "GONE"}, 400, "status must be one of ACTIVE, DISAPPEARED."),
+        ({"status": "GONE"}, 400, "status must be one of ACTIVE, DISAPPEARED, MERGED."),
         ({"notFollowedUpSince": "soon"}, 400, "notFollowedUpSince must be a day like 2026-01-31."),
     ],
 )
