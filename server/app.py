@@ -32,6 +32,7 @@ from server.ide import ide_assets, ide_page
 from server.logs import RequestLog
 from server.metrics import Metrics, metrics_endpoint
 from server.settings import Settings, SettingsError
+from server.tracing import enable_tracing
 
 MAX_BODY_BYTES = 1024 * 1024
 log = logging.getLogger("carnet")
@@ -41,6 +42,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
     """The app for `settings`; `database` lets a caller share an engine it already has."""
     if not settings.secret:
         raise SettingsError("CARNET_SECRET is empty: tokens could not be checked.")
+    enable_tracing(schema)  # only when OpenTelemetry is installed (server/tracing.py)
     graphql = CarnetGraphQL(settings)
 
     @asynccontextmanager
