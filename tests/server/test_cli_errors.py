@@ -8,13 +8,11 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 
 from db.migrate import alembic_config
-from tests.server.test_cli import _claims, _revision, _tables, carnet
-
-_SCRIPTS = ScriptDirectory.from_config(alembic_config())
-HEAD = _SCRIPTS.get_current_head()
-BELOW_HEAD = _SCRIPTS.get_revision(HEAD).down_revision if HEAD else None
+from tests.server.test_cli import HEAD, _claims, _revision, _tables, carnet
 
 pytestmark = pytest.mark.subprocess  # runs `carnet` as a process: `make unit` leaves it out
+
+BELOW_HEAD = ScriptDirectory.from_config(alembic_config()).get_revision("head").down_revision
 
 UNREACHABLE = "postgresql+asyncpg://carnet:hunter2@127.0.0.1:1/carnet"
 
