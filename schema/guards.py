@@ -20,6 +20,8 @@ from strawberry.schema.schema import validate_document
 
 from db.engine import QueryStats, current_stats
 from schema.context import Context
+from schema.cost import MAX_EXPANDED_SELECTIONS, CostLimit, expanded_selections, too_many_selections
+from schema.input_guard import InputGuard, long_number
 
 MAX_DEPTH = 10
 MAX_ALIASES = 30
@@ -33,11 +35,12 @@ log = logging.getLogger("carnet.graphql")
 LIMIT_RULES: tuple[type[ASTValidationRule], ...] = (
     *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
     *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+    CostLimit,
 )
 
 
 class Limits(AddValidationRules):
-    """Depth and aliases, checked with the rest of validation (so cached with it)."""
+    """Depth, aliases and cost, checked with the rest of validation (so cached with it)."""
 
     def __init__(self) -> None:
         super().__init__(list(LIMIT_RULES))
@@ -52,7 +55,19 @@ def _parsed(query: str, max_tokens: int | None) -> DocumentNode:
 def _validated(
     schema: GraphQLSchema, query: str, max_tokens: int | None, rules: tuple[type[Any], ...]
 ) -> list[GraphQLError]:
-    return validate_document(schema, _parsed(query, max_tokens), rules)
+    document = _parsed(query, max_tokens)
+    if (number_error := long_number(document)) is not None:
+        return [number_error]
+    expanded = expanded_selections(document)
+    if expanded > MAX_EXPANDED_SELECTIONS:  # before the validators, which expand fragments naively
+        return [too_many_selections(expanded)]
+    errors = validate_document(schema, document, rules)
+    for error in errors:
+        if error.message.endswith("Validation aborted.") and not error.extensions:
+            # graphql-core's own error when a document makes more than 100 errors (2,480
+            # duplicate fields did): it comes without a code.
+            error.extensions = {"code": "GRAPHQL_VALIDATION_FAILED"}
+    return errors
 
 
 class DocumentCache(SchemaExtension):
@@ -133,4 +148,5 @@ EXTENSIONS = [
     DocumentCache,
     MaskUnexpectedErrors,
     QueryStatsExtension,
+    InputGuard,
 ]

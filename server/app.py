@@ -25,6 +25,7 @@ from db.migrate import current_revision, head_revision
 from schema.context import Context
 from schema.schema import schema
 from server.auth import BadToken, viewer_from_header
+from server.bodies import WellFormedBodies, decode_json
 from server.busy import failed_busy, mark_busy
 from server.settings import Settings, SettingsError
 
@@ -55,7 +56,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
         Route("/graphql", Authenticated(graphql, settings.secret), methods=["GET", "POST"]),
     ]
     # CORS outermost, so that a browser may read every refusal, 413 included.
-    middleware = [Middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)]
+    middleware = [Middleware(BodyLimit, max_bytes=MAX_BODY_BYTES), Middleware(WellFormedBodies)]
     if settings.cors_origins:
         cors = Middleware(
             CORSMiddleware,
@@ -98,6 +99,9 @@ class CarnetGraphQL(GraphQL[Context, None]):
     def encode_json(self, data: object) -> bytes:
         """orjson: a 100-contact page serialises ~10x faster than with json.dumps."""
         return orjson.dumps(data)
+
+    def decode_json(self, data: str | bytes) -> object:
+        return decode_json(data)
 
     def create_response(self, response_data: Any, sub_response: Response) -> Response:
         response = super().create_response(response_data, sub_response)
