@@ -23,10 +23,18 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-unit: $(STAMP)
-	$(BIN)/pytest
+# The spec audit's pinned npm packages, exactly as the lock file says.
+AUDIT_MODULES := tests/http_audit/node_modules/.package-lock.json
+$(AUDIT_MODULES): tests/http_audit/package-lock.json
+	npm ci --prefix tests/http_audit --no-audit --no-fund
 
-test: lint unit
+# The fast tests: everything but those that start `carnet` as a process.
+unit: $(STAMP)
+	$(BIN)/pytest -m "not subprocess"
+
+# Everything: lint, then the whole suite, subprocess tests included.
+test: lint $(AUDIT_MODULES)
+	$(BIN)/pytest
 
 schema: $(STAMP)
 	$(BIN)/carnet export-schema > schema/schema.graphql

@@ -45,6 +45,9 @@ def visible_contact(viewer: Viewer) -> ColumnElement[bool]:
     staff see everything. Anything pointing to a contact (link, participation, account) is
     shown only when this holds for that contact.
     """
-    if viewer.is_staff:
-        return true()
+    return true() if viewer.is_staff else in_crm()
+
+
+def in_crm() -> ColumnElement[bool]:
+    """What the CRM shows of a contact: not hidden from it, and not disappeared."""
     return and_(Contact.hidden_from_crm.is_(False), Contact.status == ContactStatus.ACTIVE)

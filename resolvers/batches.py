@@ -21,14 +21,12 @@ from db.models import (
     FieldChange,
     Organization,
     OrganizationKind,
-    Site,
 )
 from resolvers.access import Actor, Viewer
-from resolvers.cards import LINK_FIELDS
+from resolvers.card_fields import LINK_FIELDS
 from resolvers.errors import DomainError, ErrorCode, Problems
-from resolvers.global_ids import id_list_text
-from resolvers.history import Difference, as_text
-from resolvers.link_fields import FLAGS
+from resolvers.history_text import Difference, new_link_shown, set_change
+from resolvers.link_fields import check_sites
 from resolvers.search import refresh_contact_keys
 from resolvers.selection import ContactSelection, Selected, chunks, select_contacts
 
@@ -43,6 +41,7 @@ CHANGE = table_of(ContactChange)
 FIELD_CHANGE = table_of(FieldChange)
 LINK = table_of(ContactLink)
 LINK_SITE = table_of(ContactLinkSite)
+NEW_LINK = {field.column: field.on_new_link for field in LINK_FIELDS if field.on_new_link is not None}
 
 
 def refuse_if_any(selected: Selected, problems: Problems) -> None:
@@ -108,14 +107,6 @@ def _field_row(entry_id: int, change: Difference) -> dict[str, object]:
     }
 
 
-def new_link_fields(site_ids: set[int]) -> list[tuple[str, str]]:
-    """What a new link shows, as history records it (`cards._link_snapshot`): the fields it sets."""
-    row = ContactLink(is_primary=False, **dict.fromkeys(FLAGS, False))
-    shown = {name: as_text(getattr(row, attribute)) for name, attribute in LINK_FIELDS.items()}
-    shown["siteIds"] = id_list_text("Site", site_ids)
-    return [(name, value) for name, value in shown.items() if value is not None]
-
-
 async def check_client_sites(
     session: AsyncSession, client_id: int | None, site_ids: Sequence[int | None], problems: Problems
 ) -> set[int]:
@@ -125,15 +116,8 @@ async def check_client_sites(
         kind = await session.scalar(select(Organization.kind).where(Organization.id == client_id))
     if kind is not OrganizationKind.CLIENT:
         problems.add(ErrorCode.NOT_FOUND, ("input", "clientId"), "No client has this id.")
-    known = {site_id for site_id in site_ids if site_id is not None}
-    owners = dict((await session.execute(select(Site.id, Site.client_id).where(Site.id.in_(known)))).all())
-    for index, site_id in enumerate(site_ids):
-        where = ("input", "siteIds", str(index))
-        if site_id not in owners:
-            problems.add(ErrorCode.NOT_FOUND, where, "No site has this id.")
-        elif kind is OrganizationKind.CLIENT and owners[site_id] != client_id:
-            problems.add(ErrorCode.INVALID, where, "This site belongs to another client.")
-    return known
+    owner = client_id if kind is OrganizationKind.CLIENT else None
+    return await check_sites(session, owner, site_ids, ("input",), problems)
 
 
 async def _client_links(
@@ -154,11 +138,7 @@ async def _client_links(
 
 
 def _sites_change(contact_id: int, client_id: int, before: set[int], after: set[int]) -> list[Difference]:
-    return [
-        Difference(
-            contact_id, client_id, "siteIds", id_list_text("Site", before), id_list_text("Site", after)
-        )
-    ]
+    return [set_change(contact_id, client_id, "siteIds", "Site", before, after)]
 
 
 async def associate_contacts(
@@ -201,12 +181,12 @@ async def _associate_chunk(
             changes[contact_id] = _sites_change(contact_id, client_id, current, current | sites)
             site_rows += [{"link_id": link_id, "site_id": site_id} for site_id in sorted(sites - current)]
     new = [contact_id for contact_id in chunk if contact_id not in links]
-    shown = new_link_fields(sites)
+    shown = new_link_shown(sites)
     for contact_id in new:
         changes[contact_id] = [Difference(contact_id, client_id, name, None, after) for name, after in shown]
     connection = await session.connection()
     if new:
-        row = {"organization_id": client_id, "is_primary": False, **dict.fromkeys(FLAGS, False)}
+        row = {"organization_id": client_id, **NEW_LINK}
         created = await connection.execute(
             insert(LINK).returning(LINK.c.id),
             [{**row, "contact_id": contact_id, "created_at": actor.now} for contact_id in new],

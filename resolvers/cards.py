@@ -24,42 +24,8 @@ from db.models import (
 from resolvers import history
 from resolvers.access import Actor
 from resolvers.errors import Conflict, NotFound
-from resolvers.global_ids import id_list_text, to_global_id
-from resolvers.history import FieldKey, as_text
+from resolvers.history_text import Difference, Shown, contact_shown, differences, link_shown
 from resolvers.search import refresh_contact_keys
-
-# The card's own fields: GraphQL name -> column attribute.
-CONTACT_FIELDS = {
-    "civility": "civility",
-    "lastName": "last_name",
-    "firstName": "first_name",
-    "email": "email",
-    "phone": "phone",
-    "mobile": "mobile",
-    "notes": "notes",
-    "hiddenFromCrm": "hidden_from_crm",
-    "lastFollowUpOn": "last_follow_up_on",
-    "status": "status",
-    "disappearedOn": "disappeared_on",
-    "disappearanceReason": "disappearance_reason",
-    "linkedinUrl": "linkedin_url",
-}
-LINK_FIELDS = {
-    "isPrimary": "is_primary",
-    "function": "function",
-    "department": "department",
-    "email": "email",
-    "phone": "phone",
-    "mobile": "mobile",
-    "fax": "fax",
-    "extension": "extension",
-    "leftOn": "left_on",
-    "receivesInvoices": "receives_invoices",
-    "receivesInvoicesAllSites": "receives_invoices_all_sites",
-    "receivesReminders": "receives_reminders",
-    "receivesRemindersAllSites": "receives_reminders_all_sites",
-}
-_EVENT_STATUS = "eventStatus#"
 
 
 @dataclass
@@ -80,7 +46,7 @@ class Card:
     target_ids: set[int]
     event_statuses: dict[int, ParticipationStatus]
     seen_version: int
-    original: dict[FieldKey, str | None] = field(default_factory=dict)
+    original: Shown = field(default_factory=dict)
     removed: list[ContactLink] = field(default_factory=list)
     _saved_sets: dict[str, Any] = field(default_factory=dict)
 
@@ -96,30 +62,12 @@ class Card:
     def primary(self) -> Link | None:
         return next((link for link in self.links if link.row.is_primary), None)
 
-    def snapshot(self) -> dict[FieldKey, str | None]:
+    def snapshot(self) -> Shown:
         """What the card shows, as history writes it, keyed by (organisation, field)."""
-        shown: dict[FieldKey, str | None] = {
-            (None, name): as_text(getattr(self.contact, attribute))
-            for name, attribute in CONTACT_FIELDS.items()
-        }
-        shown[(None, "affairIds")] = id_list_text("Affair", self.affair_ids)
-        shown[(None, "targetIds")] = id_list_text("Target", self.target_ids)
-        shown[(None, "eventIds")] = id_list_text("Event", self.event_statuses)
-        for event_id, status in self.event_statuses.items():
-            shown[(None, f"{_EVENT_STATUS}{event_id}")] = f"{to_global_id('Event', event_id)}={status.value}"
+        shown = contact_shown(self.contact, self.affair_ids, self.target_ids, self.event_statuses)
         for link in self.links:
-            shown.update(_link_snapshot(link))
+            shown.update(link_shown(link.row.organization_id, link.row, link.site_ids, link.type_codes))
         return shown
-
-
-def _link_snapshot(link: Link) -> dict[FieldKey, str | None]:
-    org = link.row.organization_id
-    shown: dict[FieldKey, str | None] = {
-        (org, name): as_text(getattr(link.row, attribute)) for name, attribute in LINK_FIELDS.items()
-    }
-    shown[(org, "siteIds")] = id_list_text("Site", link.site_ids)
-    shown[(org, "interlocutorTypeCodes")] = ",".join(sorted(link.type_codes)) or None
-    return shown
 
 
 async def load_card(
@@ -209,14 +157,14 @@ def _sets(card: Card) -> dict[str, Any]:
     }
 
 
-async def save_card(session: AsyncSession, card: Card, actor: Actor) -> list[history.Difference]:
+async def save_card(session: AsyncSession, card: Card, actor: Actor) -> list[Difference]:
     """Write what changed on the card; when anything did, raise its version and record it.
 
     An edit that changes nothing writes nothing: no new version, no history entry.
     """
     await _flush_rows(session, card)
     await _sync_sets(session, card)
-    changes = _visible_changes(card)
+    changes = differences(card.contact.id, card.original, card.snapshot())
     if changes:
         if card.seen_version:
             await _bump_version(session, card, actor.now)
@@ -325,19 +273,6 @@ async def _sync_events(
                 .where(EventParticipation.contact_id == contact_id, EventParticipation.event_id == event_id)
                 .values(status=status)
             )
-
-
-def _visible_changes(card: Card) -> list[history.Difference]:
-    """The snapshot's differences; a participation's status change reads as `eventStatus`."""
-    changes = []
-    for change in history.differences(card.contact.id, card.original, card.snapshot()):
-        if not change.field.startswith(_EVENT_STATUS):
-            changes.append(change)
-        elif change.before is not None and change.after is not None:
-            changes.append(
-                history.Difference(change.contact_id, None, "eventStatus", change.before, change.after)
-            )
-    return changes
 
 
 async def _bump_version(session: AsyncSession, card: Card, now: datetime) -> None:

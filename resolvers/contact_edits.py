@@ -8,9 +8,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
-    NOTES_MAX,
-    PERSON_NAME_MAX,
-    TEXT_MAX,
     Affair,
     Contact,
     ContactStatus,
@@ -18,46 +15,19 @@ from db.models import (
     OrganizationKind,
 )
 from resolvers.access import Actor
+from resolvers.card_fields import CONTACT_BY_COLUMN, cleaned
 from resolvers.cards import Card, load_card, new_card, save_card
-from resolvers.coordinates import clean_email, clean_linkedin_url, clean_phone
-from resolvers.errors import DomainError, ErrorCode, Invalid, Path, Problems
-from resolvers.link_fields import apply_link_fields, camel, find_organization, new_link
+from resolvers.errors import ErrorCode, Invalid, Path, Problems
+from resolvers.link_fields import apply_link_fields, find_organization, new_link
 from resolvers.organizations import OrganizationRef
-from resolvers.text import clean
-
-REQUIRED = ("last_name", "hidden_from_crm")
 
 
 def contact_values(fields: Mapping[str, Any], path: Path, *, today: date) -> dict[str, Any]:
     """The card's own fields, cleaned; every problem reported at once."""
-    problems, values = Problems(), {}
-    for name, value in fields.items():
-        try:
-            values[name] = _clean_field(name, value, (*path, camel(name)), today)
-        except DomainError as error:
-            problems.extend(error)
+    problems = Problems()
+    values = cleaned(fields, CONTACT_BY_COLUMN, path, today, problems)
     problems.raise_if_any()
     return values
-
-
-def _clean_field(name: str, value: Any, where: Path, today: date) -> Any:
-    if name in REQUIRED and value is None:
-        raise Invalid(where, "A value is required.")
-    if name in ("last_name", "first_name"):
-        return clean(value, where, PERSON_NAME_MAX, required=name == "last_name")
-    if name == "notes":
-        return clean(value, where, NOTES_MAX)
-    if name == "email":
-        return clean_email(value, where)
-    if name in ("phone", "mobile"):
-        return clean_phone(value, where)
-    if name == "linkedin_url":
-        return clean_linkedin_url(value, where)
-    if name == "last_follow_up_on" and value is not None and value > today:
-        raise Invalid(where, "A follow-up cannot be in the future.")
-    if name == "disappearance_reason":
-        return clean(value, where, TEXT_MAX)
-    return value
 
 
 async def create_contact(

@@ -14,7 +14,7 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
@@ -31,7 +31,7 @@ from db.models import (
     OrganizationKind,
     TargetMember,
 )
-from resolvers.access import Viewer, visible_contact
+from resolvers.access import Viewer, in_crm, visible_contact
 from resolvers.paging import Page, PageQuery, PageRequest, SortColumn, counts, fetch_pages
 from resolvers.search import search_words
 from resolvers.text import words
@@ -163,8 +163,7 @@ def _state_criteria(criteria: ContactFilter) -> list[ColumnElement[bool]]:
     if criteria.status is not None:
         where.append(Contact.status == criteria.status)
     if criteria.visible_in_crm is not None:
-        in_crm = and_(Contact.hidden_from_crm.is_(False), Contact.status == ContactStatus.ACTIVE)
-        where.append(in_crm if criteria.visible_in_crm else ~in_crm)
+        where.append(in_crm() if criteria.visible_in_crm else ~in_crm())
     if criteria.receives_invoices is not None:
         flags = (ContactLink.receives_invoices, ContactLink.receives_invoices_all_sites)
         where.append(_recipient(flags, criteria.receives_invoices))

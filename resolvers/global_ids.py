@@ -2,7 +2,6 @@
 
 import base64
 import binascii
-from collections.abc import Iterable
 
 MAX_PK = 2**63 - 1
 
@@ -21,9 +20,3 @@ def from_global_id(value: str) -> tuple[str, int] | None:
     if not type_name or not key.isascii() or not key.isdigit() or not 0 < int(key) <= MAX_PK:
         return None
     return type_name, int(key)
-
-
-def id_list_text(type_name: str, pks: Iterable[int]) -> str | None:
-    """A set of ids as history shows it: global ids, sorted, comma-joined (None when empty)."""
-    ids = sorted(to_global_id(type_name, pk) for pk in pks)
-    return ",".join(ids) if ids else None

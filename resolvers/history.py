@@ -1,13 +1,10 @@
 """A contact's history: what changed, when, by whom, through which mutation (DOMAIN.md rule 18).
 
-Values are written as text: ISO dates, `true`/`false`, enum names, sets of ids as global ids
-sorted and comma-joined. A field that belongs to a link carries that link's organisation.
+Recording an entry, and reading them back. What the entries say is `history_text`'s.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from enum import Enum
 from typing import Any
 
 from sqlalchemy import func, insert, select
@@ -15,55 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ContactChange, FieldChange
 from resolvers.access import Actor, Viewer
+from resolvers.history_text import Difference
 from resolvers.loaders import grouped
 from resolvers.paging import Page, PageQuery, PageRequest, SortColumn, fetch_pages_each_way
 
 NEWEST_FIRST = [SortColumn(ContactChange.id, descending=True)]
-
-# Where a field lives: (organisation id for a link's field, else None; the field's GraphQL name).
-FieldKey = tuple[int | None, str]
-
-
-@dataclass(frozen=True)
-class Difference:
-    """One changed field of one contact, ready to be recorded or shown (a dry run)."""
-
-    contact_id: int
-    organization_id: int | None
-    field: str
-    before: str | None
-    after: str | None
-
-
-def as_text(value: Any) -> str | None:
-    """A value as history writes it."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Enum):
-        return str(value.value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value)
-
-
-def differences(
-    contact_id: int, before: Mapping[FieldKey, str | None], after: Mapping[FieldKey, str | None]
-) -> list[Difference]:
-    """The fields whose text differs, in the card's order: its own fields, then each link's."""
-    keys = sorted(dict.fromkeys([*after, *before]), key=lambda key: key[0] is not None)
-    return [
-        Difference(
-            contact_id,
-            organization_id,
-            name,
-            before.get((organization_id, name)),
-            after.get((organization_id, name)),
-        )
-        for organization_id, name in keys
-        if before.get((organization_id, name)) != after.get((organization_id, name))
-    ]
 
 
 async def record(

@@ -5,33 +5,17 @@ None clears it. Recipient flags, sites and interlocutor types exist only on clie
 """
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import TEXT_MAX, ContactLink, InterlocutorType, Organization, OrganizationKind, Site
+from db.models import ContactLink, InterlocutorType, Organization, OrganizationKind, Site
+from resolvers.card_fields import CLIENT_ONLY, GRAPHQL_NAMES, LINK_BY_COLUMN, LINK_FIELDS, cleaned
 from resolvers.cards import Card, Link
-from resolvers.coordinates import clean_email, clean_phone
-from resolvers.errors import DomainError, Duplicate, ErrorCode, NotFound, Path, Problems
+from resolvers.errors import Duplicate, ErrorCode, NotFound, Path, Problems
 from resolvers.organizations import OrganizationRef
-from resolvers.text import clean
-
-TEXTS = ("function", "department", "extension")
-PHONES = ("phone", "mobile", "fax")
-FLAGS = (
-    "receives_invoices",
-    "receives_invoices_all_sites",
-    "receives_reminders",
-    "receives_reminders_all_sites",
-)
-CLIENT_ONLY = (*FLAGS, "site_ids", "interlocutor_type_codes")
-
-
-def camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
 
 
 async def find_organization(session: AsyncSession, ref: OrganizationRef, path: Path) -> Organization:
@@ -47,8 +31,9 @@ def new_link(card: Card, organization: Organization, *, primary: bool, now: date
     row = ContactLink(
         contact_id=card.contact.id, organization_id=organization.id, is_primary=primary, created_at=now
     )
-    for flag in FLAGS:
-        setattr(row, flag, False)
+    for field in LINK_FIELDS:
+        if field.on_new_link is not None and field.column != "is_primary":
+            setattr(row, field.column, field.on_new_link)
     link = Link(row=row, organization=organization)
     card.links.append(link)
     return link
@@ -59,11 +44,12 @@ async def apply_link_fields(
 ) -> None:
     """Check every given field (all problems at once), then apply them to `link`."""
     problems = Problems()
-    values = _plain_values(fields, path, problems)
+    values = cleaned(fields, LINK_BY_COLUMN, path, date.min, problems)  # no link field is about today
     _check_client_only(link, fields, path, problems)
     _check_primary(link, fields, path, problems)
     if link.organization.kind is OrganizationKind.CLIENT:
-        await _check_sites(session, link, fields.get("site_ids"), path, problems)
+        if fields.get("site_ids"):
+            await check_sites(session, link.organization.id, fields["site_ids"], path, problems)
         await _check_types(session, link, fields.get("interlocutor_type_codes"), path, problems)
     problems.raise_if_any()
     for name, value in values.items():
@@ -81,27 +67,6 @@ def make_primary(card: Card, link: Link) -> None:
         other.row.is_primary = other is link
 
 
-def _plain_values(fields: Mapping[str, Any], path: Path, problems: Problems) -> dict[str, Any]:
-    """The link's columns, cleaned: texts trimmed and bounded, coordinates normalised."""
-    values: dict[str, Any] = {}
-    for name, value in fields.items():
-        where = (*path, camel(name))
-        try:
-            if name in TEXTS:
-                values[name] = clean(value, where, TEXT_MAX)
-            elif name == "email":
-                values[name] = clean_email(value, where)
-            elif name in PHONES:
-                values[name] = clean_phone(value, where)
-            elif name == "left_on":
-                values[name] = value
-            elif name in FLAGS:
-                values[name] = bool(value)  # null clears a flag
-        except DomainError as error:
-            problems.extend(error)
-    return values
-
-
 def _check_client_only(link: Link, fields: Mapping[str, Any], path: Path, problems: Problems) -> None:
     if link.organization.kind is OrganizationKind.CLIENT:
         return
@@ -109,7 +74,7 @@ def _check_client_only(link: Link, fields: Mapping[str, Any], path: Path, proble
         if fields.get(name):
             problems.add(
                 ErrorCode.INVALID,
-                (*path, camel(name)),
+                (*path, GRAPHQL_NAMES[name]),
                 "Only a client link has recipient flags, sites and interlocutor types.",
             )
 
@@ -123,18 +88,26 @@ def _check_primary(link: Link, fields: Mapping[str, Any], path: Path, problems: 
         problems.add(ErrorCode.INVALID, (*path, "isPrimary"), "Make another link primary instead.")
 
 
-async def _check_sites(
-    session: AsyncSession, link: Link, site_ids: Sequence[int] | None, path: Path, problems: Problems
-) -> None:
-    if not site_ids:
-        return
-    owners = dict((await session.execute(select(Site.id, Site.client_id).where(Site.id.in_(site_ids)))).all())
+async def check_sites(
+    session: AsyncSession,
+    client_id: int | None,
+    site_ids: Sequence[int | None],
+    path: Path,
+    problems: Problems,
+) -> set[int]:
+    """Each site known, and the client's when there is a client to compare with; the known ids.
+
+    A None among `site_ids` is an id that named no site: NOT_FOUND at its place, like an unknown one.
+    """
+    known = {site_id for site_id in site_ids if site_id is not None}
+    owners = dict((await session.execute(select(Site.id, Site.client_id).where(Site.id.in_(known)))).all())
     for index, site_id in enumerate(site_ids):
         where = (*path, "siteIds", str(index))
         if site_id not in owners:
             problems.add(ErrorCode.NOT_FOUND, where, "No site has this id.")
-        elif owners[site_id] != link.organization.id:
+        elif client_id is not None and owners[site_id] != client_id:
             problems.add(ErrorCode.INVALID, where, "This site belongs to another client.")
+    return known
 
 
 async def _check_types(

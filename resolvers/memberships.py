@@ -24,8 +24,7 @@ from db.models import (
 from resolvers.access import Actor, Viewer
 from resolvers.batches import record_changes, refuse_if_any, table_of
 from resolvers.errors import ErrorCode, Problems
-from resolvers.global_ids import id_list_text, to_global_id
-from resolvers.history import Difference
+from resolvers.history_text import Difference, set_change, status_change
 from resolvers.selection import ContactSelection, Selected, chunks, select_contacts
 
 
@@ -40,9 +39,6 @@ class Membership:
     field: str
     input_field: str
     noun: str
-
-    def ids_text(self, group_ids: set[int]) -> str | None:
-        return id_list_text(self.type_name, group_ids)
 
 
 AFFAIRS = Membership(
@@ -89,9 +85,7 @@ async def _memberships(
 
 
 def _set_change(membership: Membership, contact_id: int, before: set[int], after: set[int]) -> Difference:
-    return Difference(
-        contact_id, None, membership.field, membership.ids_text(before), membership.ids_text(after)
-    )
+    return set_change(contact_id, None, membership.field, membership.type_name, before, after)
 
 
 async def add_contacts(
@@ -145,11 +139,8 @@ async def _change_statuses(
         .where(table.c.event_id == event_id, table.c.contact_id.in_(moving))
         .values(status=status)
     )
-    event = to_global_id("Event", event_id)
     return {
-        contact_id: [
-            Difference(contact_id, None, "eventStatus", f"{event}={before.value}", f"{event}={status.value}")
-        ]
+        contact_id: [status_change(contact_id, event_id, before, status)]
         for contact_id, before in moving.items()
     }
 

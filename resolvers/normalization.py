@@ -18,7 +18,7 @@ from db.models import PERSON_NAME_MAX, TEXT_MAX, Contact, ContactLink
 from resolvers.access import Actor, Viewer
 from resolvers.batches import CONTACT, LINK, record_changes, refuse_if_any
 from resolvers.errors import DomainError, ErrorCode, Path, Problems
-from resolvers.history import Difference
+from resolvers.history_text import Difference
 from resolvers.search import refresh_contact_keys
 from resolvers.selection import ContactSelection, chunks, select_contacts
 from resolvers.text import clean

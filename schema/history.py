@@ -7,6 +7,7 @@ import strawberry
 
 from db import models
 from resolvers import history
+from resolvers.history_text import Difference
 from schema.context import Info
 from schema.organizations import Organization, load_organization
 
@@ -25,7 +26,7 @@ class FieldChange:
     after: str | None
 
     @classmethod
-    def of(cls, change: history.Difference) -> "FieldChange":
+    def of(cls, change: Difference) -> "FieldChange":
         return cls(
             contact_pk=change.contact_id,
             organization_pk=change.organization_id,

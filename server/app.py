@@ -17,7 +17,6 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
 from strawberry.http.ides import GraphQL_IDE
 
 from db.engine import Database, open_database
@@ -27,6 +26,7 @@ from schema.schema import schema
 from server.auth import BadToken, viewer_from_header
 from server.bodies import WellFormedBodies, decode_json
 from server.busy import failed_busy, mark_busy
+from server.http import GraphQLOverHTTP
 from server.settings import Settings, SettingsError
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -88,7 +88,7 @@ async def readyz(request: Request) -> Response:
     return JSONResponse({"status": "ready"})
 
 
-class CarnetGraphQL(GraphQL[Context, None]):
+class CarnetGraphQL(GraphQLOverHTTP):
     """Strawberry's ASGI view with Carnet's per-request context. GET runs queries, never mutations."""
 
     def __init__(self, settings: Settings) -> None:

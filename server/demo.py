@@ -25,8 +25,7 @@ from db.models import (
     OrganizationKind,
     ParticipationStatus,
 )
-from resolvers.global_ids import id_list_text, to_global_id
-from resolvers.history import as_text
+from resolvers.history_text import contact_shown, differences, link_shown
 from resolvers.search import refresh_contact_keys
 from resolvers.text import fold
 from server.demo_catalogue import (
@@ -375,17 +374,6 @@ async def _pairs(session: AsyncSession, model: Any, contact_ids: list[int]) -> d
 
 # ---------------------------------------------------------------- history
 
-CONTACT_COLUMNS = split(
-    "civility|last_name|first_name|email|mobile|notes|hidden_from_crm|last_follow_up_on|status|disappeared_on|"
-    "disappearance_reason"
-)
-
-
-def _camel(column: str) -> str:
-    """The GraphQL name of a column, as history names fields ("left_on" -> "leftOn")."""
-    head, *rest = column.split("_")
-    return head + "".join(word.title() for word in rest)
-
 
 async def _history(session: AsyncSession, people: list[tuple[int, Draft]]) -> None:
     """One creation entry per contact, listing every field set (DOMAIN.md rule 18)."""
@@ -413,25 +401,12 @@ async def _history(session: AsyncSession, people: list[tuple[int, Draft]]) -> No
     await _rows(session, models.FieldChange, fields)
 
 
-def _fields(draft: Draft) -> list[tuple[int | None, str, str]]:
-    """(organisation of a link's field, field, value as text) for every field the contact has set."""
-    shown: list[tuple[int | None, str, str | None]] = [
-        (None, _camel(column), as_text(draft.contact[column])) for column in CONTACT_COLUMNS
-    ]
-    shown += [
-        (None, "affairIds", id_list_text("Affair", draft.affair_ids)),
-        (None, "targetIds", id_list_text("Target", draft.target_ids)),
-        (None, "eventIds", id_list_text("Event", draft.events)),
-    ]
-    shown += [(None, "eventStatus", f"{to_global_id('Event', e)}={s.value}") for e, s in draft.events.items()]
+def _fields(draft: Draft) -> list[tuple[int | None, str, str | None]]:
+    """(organisation of a link's field, field, value as text): what creating the card records."""
+    shown = contact_shown(draft.contact, draft.affair_ids, draft.target_ids, draft.events)
     for org, columns, sites, codes in draft.links:
-        at = org.id
-        shown += [(at, _camel(column), as_text(value)) for column, value in columns.items()]
-        shown += [
-            (at, "siteIds", id_list_text("Site", sites)),
-            (at, "interlocutorTypeCodes", ",".join(sorted(codes))),
-        ]
-    return [(org_id, name, after) for org_id, name, after in shown if after]
+        shown.update(link_shown(org.id, columns, sites, codes))
+    return [(change.organization_id, change.field, change.after) for change in differences(0, {}, shown)]
 
 
 async def _counts(session: AsyncSession) -> dict[str, int]:

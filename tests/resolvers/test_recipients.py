@@ -1,10 +1,10 @@
 """resolve_recipients on its own: "today" is the caller's, the reasons, and what is not found."""
 
 from datetime import date
-from typing import Any
 
 import pytest
 
+from db.engine import Database
 from db.models import ContactStatus
 from resolvers.access import Role
 from resolvers.errors import ErrorCode, NotFound
@@ -16,7 +16,7 @@ TODAY = date(2026, 11, 28)
 
 
 async def found(
-    db: Any,
+    db: Database,
     client_id: int,
     *,
     site_id: int | None = None,
@@ -31,7 +31,7 @@ async def found(
     return [(row.contact.last_name, row.email, row.reason) for row in rows]
 
 
-async def test_today_is_what_the_caller_says_never_the_database_clock(db: Any) -> None:
+async def test_today_is_what_the_caller_says_never_the_database_clock(db: Database) -> None:
     acme = await factories.client(db)
     await factories.contact(db, "Ancien", at=acme, receives_invoices_all_sites=True, left_on=date(2000, 1, 1))
 
@@ -39,7 +39,7 @@ async def test_today_is_what_the_caller_says_never_the_database_clock(db: Any) -
     assert await found(db, acme.id, today=date(2000, 1, 1)) == []
 
 
-async def test_the_all_sites_flag_wins_and_the_links_email_wins(db: Any) -> None:
+async def test_the_all_sites_flag_wins_and_the_links_email_wins(db: Database) -> None:
     acme = await factories.client(db)
     paris = await factories.site(db, acme)
     both = await factories.contact(
@@ -60,7 +60,7 @@ async def test_the_all_sites_flag_wins_and_the_links_email_wins(db: Any) -> None
     assert await found(db, acme.id, site_id=paris.id, document=DocumentKind.INVOICE) == []
 
 
-async def test_the_rows_are_the_contact_and_its_link_to_that_client(db: Any) -> None:
+async def test_the_rows_are_the_contact_and_its_link_to_that_client(db: Database) -> None:
     acme = await factories.client(db)
     marie = await factories.contact(db, "Dupont", at=acme, receives_invoices_all_sites=True, function="DAF")
 
@@ -77,7 +77,7 @@ async def test_the_rows_are_the_contact_and_its_link_to_that_client(db: Any) -> 
     assert recipient.link.function == "DAF"
 
 
-async def test_a_portal_viewer_would_meet_no_hidden_contact(db: Any) -> None:
+async def test_a_portal_viewer_would_meet_no_hidden_contact(db: Database) -> None:
     """The schema keeps the portal out; should a path ever let it in, rule 7 still holds here."""
     acme = await factories.client(db)
     await factories.contact(db, "Caché", at=acme, hidden_from_crm=True, receives_invoices_all_sites=True)
@@ -94,7 +94,7 @@ async def test_a_portal_viewer_would_meet_no_hidden_contact(db: Any) -> None:
     ("which", "path"),
     [("unknown client", ("clientId",)), ("supplier", ("clientId",)), ("foreign site", ("siteId",))],
 )
-async def test_what_cannot_be_found_is_named(db: Any, which: str, path: tuple[str, ...]) -> None:
+async def test_what_cannot_be_found_is_named(db: Database, which: str, path: tuple[str, ...]) -> None:
     acme = await factories.client(db)
     beta = await factories.client(db, code="BETA", name="Beta")
     foreign = await factories.site(db, beta)

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from db.engine import Database
 from db.models import ContactStatus, ParticipationStatus
 from resolvers.access import Role, Viewer
 from resolvers.contact_lists import ContactFilter
@@ -87,7 +88,7 @@ def id_text(type_name: str, *rows: Any) -> str:
 
 
 @pytest.fixture
-async def world(db: Any) -> dict[str, Any]:
+async def world(db: Database) -> dict[str, Any]:
     """Acme with two sites, Globex with one, a supplier; and three contacts."""
     acme = await factories.client(db, code="ACME", name="Acme")
     globex = await factories.client(db, code="GLOBEX", name="Globex")
@@ -123,7 +124,7 @@ def associate_input(w: dict[str, Any], selection: dict[str, Any], *sites: str) -
 
 
 async def test_associate_creates_missing_links_adds_missing_sites_and_records_history(
-    db: Any, graphql: GraphQL, world: dict[str, Any]
+    db: Database, graphql: GraphQL, world: dict[str, Any]
 ) -> None:
     w = world
     variables = associate_input(w, ids(w["marie"], w["paul"], w["jeanne"]), "paris", "lyon")
@@ -168,7 +169,7 @@ async def test_associate_creates_missing_links_adds_missing_sites_and_records_hi
 
 
 async def test_a_new_link_to_the_client_is_found_by_its_name(
-    db: Any, graphql: GraphQL, world: dict[str, Any]
+    db: Database, graphql: GraphQL, world: dict[str, Any]
 ) -> None:
     w = world
     await graphql(ASSOCIATE, associate_input(w, ids(w["paul"])))
@@ -179,7 +180,7 @@ async def test_a_new_link_to_the_client_is_found_by_its_name(
 
 
 async def test_associating_twice_changes_nothing_the_second_time(
-    db: Any, graphql: GraphQL, world: dict[str, Any]
+    db: Database, graphql: GraphQL, world: dict[str, Any]
 ) -> None:
     w = world
     variables = associate_input(w, ids(w["marie"], w["paul"], w["jeanne"]), "paris")
@@ -194,7 +195,7 @@ async def test_associating_twice_changes_nothing_the_second_time(
 
 
 async def test_a_filter_selects_everything_the_search_matches(
-    db: Any, graphql: GraphQL, world: dict[str, Any]
+    db: Database, graphql: GraphQL, world: dict[str, Any]
 ) -> None:
     w = world
     selection = {"filter": {"organizationId": gid("Client", w["acme"].id)}}
@@ -207,7 +208,7 @@ async def test_a_filter_selects_everything_the_search_matches(
 
 
 async def test_dissociate_takes_the_sites_off_leaves_the_links_and_ignores_contacts_without_one(
-    db: Any, graphql: GraphQL, world: dict[str, Any]
+    db: Database, graphql: GraphQL, world: dict[str, Any]
 ) -> None:
     w = world
     marie_link = await factories.primary_link(db, w["marie"])
@@ -244,7 +245,7 @@ async def test_dissociate_takes_the_sites_off_leaves_the_links_and_ignores_conta
 
 @pytest.mark.parametrize("mutation", [ASSOCIATE, DISSOCIATE])
 async def test_every_culprit_is_named_and_nothing_is_written(
-    db: Any, graphql: GraphQL, world: dict[str, Any], mutation: str
+    db: Database, graphql: GraphQL, world: dict[str, Any], mutation: str
 ) -> None:
     w = world
     before = await factories.database_state(db)
@@ -306,7 +307,7 @@ async def test_every_culprit_is_named_and_nothing_is_written(
 
 @pytest.mark.parametrize("client", ["SUPPLIER", "UNKNOWN", "MALFORMED"])
 async def test_a_client_that_is_none_is_not_found_and_nothing_is_written(
-    db: Any, graphql: GraphQL, world: dict[str, Any], client: str
+    db: Database, graphql: GraphQL, world: dict[str, Any], client: str
 ) -> None:
     w = world
     before = await factories.database_state(db)
@@ -340,7 +341,7 @@ async def test_a_client_that_is_none_is_not_found_and_nothing_is_written(
     "selection", [{}, {"ids": None, "filter": None}, {"ids": [], "filter": {}}], ids=["none", "nulls", "both"]
 )
 async def test_a_selection_needs_exactly_one_of_ids_or_filter(
-    db: Any, graphql: GraphQL, world: dict[str, Any], selection: dict[str, Any]
+    db: Database, graphql: GraphQL, world: dict[str, Any], selection: dict[str, Any]
 ) -> None:
     before = await factories.database_state(db)
 
@@ -363,7 +364,7 @@ async def test_a_selection_needs_exactly_one_of_ids_or_filter(
 
 
 async def test_an_id_of_the_wrong_kind_in_the_filter_is_not_found_at_its_path(
-    db: Any, graphql: GraphQL, world: dict[str, Any]
+    db: Database, graphql: GraphQL, world: dict[str, Any]
 ) -> None:
     before = await factories.database_state(db)
     selection = {"filter": {"siteId": gid("Client", world["acme"].id)}}
@@ -383,7 +384,7 @@ async def test_an_id_of_the_wrong_kind_in_the_filter_is_not_found_at_its_path(
 
 @pytest.mark.parametrize("by", ["ids", "filter"])
 async def test_a_selection_over_the_maximum_is_refused_and_nothing_is_written(
-    db: Any, world: dict[str, Any], by: str
+    db: Database, world: dict[str, Any], by: str
 ) -> None:
     w = world
     before = await factories.database_state(db)
@@ -412,7 +413,7 @@ async def test_a_selection_over_the_maximum_is_refused_and_nothing_is_written(
     assert await factories.database_state(db) == before
 
 
-async def test_a_selection_at_the_maximum_is_done(db: Any, world: dict[str, Any]) -> None:
+async def test_a_selection_at_the_maximum_is_done(db: Database, world: dict[str, Any]) -> None:
     w = world
 
     result = await schema.execute(
@@ -444,7 +445,7 @@ REMOVE_EVENT = membership("removeContactsFromEvent", "RemoveEventContactsInput")
 
 
 async def test_attaching_to_an_affair_and_detaching_record_the_whole_set(
-    db: Any, graphql: GraphQL, world: dict[str, Any]
+    db: Database, graphql: GraphQL, world: dict[str, Any]
 ) -> None:
     w = world
     audit = await factories.affair(db, w["acme"], code="AUD", name="Audit")
@@ -478,7 +479,7 @@ async def test_attaching_to_an_affair_and_detaching_record_the_whole_set(
 
 
 async def test_adding_to_a_target_and_removing_are_idempotent(
-    db: Any, graphql: GraphQL, world: dict[str, Any]
+    db: Database, graphql: GraphQL, world: dict[str, Any]
 ) -> None:
     w = world
     salon = await factories.target(db, "Salon 2027")
@@ -513,7 +514,7 @@ async def test_adding_to_a_target_and_removing_are_idempotent(
 
 
 async def test_an_event_without_a_status_invites_new_participants_and_keeps_the_others(
-    db: Any, graphql: GraphQL, world: dict[str, Any]
+    db: Database, graphql: GraphQL, world: dict[str, Any]
 ) -> None:
     w = world
     breakfast = await factories.event(db, "Petit-déjeuner DSI")
@@ -536,7 +537,7 @@ async def test_an_event_without_a_status_invites_new_participants_and_keeps_the_
 
 
 async def test_an_event_with_a_status_gives_it_to_every_selected_contact(
-    db: Any, graphql: GraphQL, world: dict[str, Any]
+    db: Database, graphql: GraphQL, world: dict[str, Any]
 ) -> None:
     w = world
     breakfast = await factories.event(db, "Petit-déjeuner DSI")
@@ -567,7 +568,7 @@ async def test_an_event_with_a_status_gives_it_to_every_selected_contact(
 
 
 async def test_removing_from_an_event_records_the_set(
-    db: Any, graphql: GraphQL, world: dict[str, Any]
+    db: Database, graphql: GraphQL, world: dict[str, Any]
 ) -> None:
     w = world
     breakfast = await factories.event(db, "Petit-déjeuner DSI")
@@ -602,7 +603,7 @@ GROUPS = [
 
 @pytest.mark.parametrize(("mutation", "name", "field", "noun"), GROUPS)
 async def test_an_unknown_group_and_unknown_contacts_are_all_named_and_nothing_is_written(
-    db: Any, graphql: GraphQL, world: dict[str, Any], mutation: str, name: str, field: str, noun: str
+    db: Database, graphql: GraphQL, world: dict[str, Any], mutation: str, name: str, field: str, noun: str
 ) -> None:
     w = world
     await factories.member(
@@ -638,7 +639,7 @@ async def test_an_unknown_group_and_unknown_contacts_are_all_named_and_nothing_i
 
 
 async def test_a_disappeared_contact_is_selected_like_any_other_by_staff(
-    db: Any, graphql: GraphQL, world: dict[str, Any]
+    db: Database, graphql: GraphQL, world: dict[str, Any]
 ) -> None:
     w = world
     gone = await factories.contact(db, "Ancien", at=w["acme"], status=ContactStatus.DISAPPEARED)
@@ -675,7 +676,7 @@ EVERY_BATCH = [
 
 @pytest.mark.parametrize(("mutation", "given"), EVERY_BATCH)
 async def test_the_portal_may_not_run_a_batch(
-    db: Any, graphql: GraphQL, world: dict[str, Any], mutation: str, given: Any
+    db: Database, graphql: GraphQL, world: dict[str, Any], mutation: str, given: Any
 ) -> None:
     w = {**world, "affair": await factories.affair(db, world["acme"]), "target": await factories.target(db)}
     w["event"] = await factories.event(db)
@@ -692,7 +693,7 @@ async def test_the_portal_may_not_run_a_batch(
 
 
 async def test_a_selection_never_reaches_a_contact_the_viewer_may_not_see(
-    db: Any, world: dict[str, Any]
+    db: Database, world: dict[str, Any]
 ) -> None:
     """The schema lets only staff run batches; the selection itself still applies rule 7."""
     w = world

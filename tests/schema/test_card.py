@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 
+from db.engine import Database
 from db.models import ClientStatus
 from resolvers.access import Role
 from resolvers.global_ids import to_global_id
@@ -45,7 +46,7 @@ query ($id: ID!) {
 
 
 @pytest.fixture
-async def acme(db: Any) -> Any:
+async def acme(db: Database) -> Any:
     return await factories.client(db, code="ACME", name="Acme Industrie")
 
 
@@ -54,7 +55,7 @@ def gid(type_name: str, pk: int) -> str:
 
 
 async def test_a_full_card_is_created_clean_with_its_primary_link(
-    db: Any, graphql: GraphQL, acme: Any
+    db: Database, graphql: GraphQL, acme: Any
 ) -> None:
     paris = await factories.site(db, acme, code="ACME-PAR", name="Paris")
     await factories.interlocutor_type(db, code="DEC", label="Décideur")
@@ -139,7 +140,7 @@ async def test_a_full_card_is_created_clean_with_its_primary_link(
 
 
 async def test_creation_writes_one_history_entry_with_every_field_set(
-    db: Any, graphql: GraphQL, acme: Any
+    db: Database, graphql: GraphQL, acme: Any
 ) -> None:
     variables = {
         "input": {
@@ -225,7 +226,7 @@ async def test_creation_writes_one_history_entry_with_every_field_set(
 
 
 async def test_created_from_affairs_alone_it_is_linked_to_the_first_affairs_client(
-    db: Any, graphql: GraphQL, acme: Any
+    db: Database, graphql: GraphQL, acme: Any
 ) -> None:
     other = await factories.client(db, code="BETA", name="Beta Conseil", status=ClientStatus.PROSPECT)
     first = await factories.affair(db, other, code="B-1", name="Refonte SI")
@@ -321,7 +322,7 @@ REFUSALS = [
 
 @pytest.mark.parametrize(("given", "expected"), REFUSALS)
 async def test_bad_input_is_refused_with_its_path_and_nothing_is_written(
-    db: Any, graphql: GraphQL, acme: Any, given: dict[str, Any], expected: list[Any]
+    db: Database, graphql: GraphQL, acme: Any, given: dict[str, Any], expected: list[Any]
 ) -> None:
     supplier = await factories.supplier(db)
     beta = await factories.client(db, code="BETA", name="Beta")
@@ -354,7 +355,7 @@ async def test_bad_input_is_refused_with_its_path_and_nothing_is_written(
     assert await factories.database_state(db) == before
 
 
-async def test_every_problem_of_an_input_is_named_at_once(db: Any, graphql: GraphQL, acme: Any) -> None:
+async def test_every_problem_of_an_input_is_named_at_once(db: Database, graphql: GraphQL, acme: Any) -> None:
     variables = {
         "input": {
             "lastName": "Dupont",
@@ -374,7 +375,7 @@ async def test_every_problem_of_an_input_is_named_at_once(db: Any, graphql: Grap
 
 
 async def test_an_explicit_linkedin_profile_replaces_the_generated_one(
-    db: Any, graphql: GraphQL, acme: Any
+    db: Database, graphql: GraphQL, acme: Any
 ) -> None:
     variables = {
         "input": {
@@ -405,7 +406,7 @@ async def _created(graphql: GraphQL, acme: Any, **fields: Any) -> dict[str, Any]
 
 
 async def test_update_changes_what_is_given_clears_nulls_and_records_history(
-    db: Any, graphql: GraphQL, acme: Any
+    db: Database, graphql: GraphQL, acme: Any
 ) -> None:
     marie = await _created(graphql, acme, email="marie@acme.fr")
 
@@ -443,7 +444,9 @@ async def test_update_changes_what_is_given_clears_nulls_and_records_history(
     ]
 
 
-async def test_an_update_that_changes_nothing_writes_nothing(db: Any, graphql: GraphQL, acme: Any) -> None:
+async def test_an_update_that_changes_nothing_writes_nothing(
+    db: Database, graphql: GraphQL, acme: Any
+) -> None:
     marie = await _created(graphql, acme, email="marie@acme.fr")
     before = await factories.database_state(db)
 
@@ -466,7 +469,7 @@ async def test_an_update_that_changes_nothing_writes_nothing(db: Any, graphql: G
     ],
 )
 async def test_update_refuses_bad_values_and_writes_nothing(
-    db: Any, graphql: GraphQL, acme: Any, fields: dict[str, Any], path: list[str]
+    db: Database, graphql: GraphQL, acme: Any, fields: dict[str, Any], path: list[str]
 ) -> None:
     marie = await _created(graphql, acme)
     before = await factories.database_state(db)
@@ -483,7 +486,7 @@ async def test_update_refuses_bad_values_and_writes_nothing(
 
 
 async def test_a_stale_version_is_a_conflict_that_returns_the_current_card_and_writes_nothing(
-    db: Any, graphql: GraphQL, acme: Any
+    db: Database, graphql: GraphQL, acme: Any
 ) -> None:
     marie = await _created(graphql, acme)
     await graphql(UPDATE, {"input": {"id": marie["id"], "notes": "v2"}})
@@ -501,7 +504,9 @@ async def test_a_stale_version_is_a_conflict_that_returns_the_current_card_and_w
 
 
 @pytest.mark.parametrize("bad_id", ["nope", gid("Contact", 999), gid("Client", 1)])
-async def test_updating_an_unknown_id_is_not_found(db: Any, graphql: GraphQL, acme: Any, bad_id: str) -> None:
+async def test_updating_an_unknown_id_is_not_found(
+    db: Database, graphql: GraphQL, acme: Any, bad_id: str
+) -> None:
     await _created(graphql, acme)
     before = await factories.database_state(db)
 
@@ -517,7 +522,9 @@ async def test_updating_an_unknown_id_is_not_found(db: Any, graphql: GraphQL, ac
 
 
 @pytest.mark.parametrize("mutation", ["createContact", "updateContact"])
-async def test_the_portal_may_not_write_a_card(db: Any, graphql: GraphQL, acme: Any, mutation: str) -> None:
+async def test_the_portal_may_not_write_a_card(
+    db: Database, graphql: GraphQL, acme: Any, mutation: str
+) -> None:
     marie = await _created(graphql, acme)
     before = await factories.database_state(db)
     document, variables = (

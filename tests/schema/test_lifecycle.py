@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from db.engine import Database
 from db.models import (
     Contact,
     ContactChange,
@@ -72,16 +73,16 @@ def gid(type_name: str, pk: int) -> str:
 
 
 @pytest.fixture
-async def acme(db: Any) -> Any:
+async def acme(db: Database) -> Any:
     return await factories.client(db, code="ACME", name="Acme Industrie")
 
 
 @pytest.fixture
-async def marie(db: Any, acme: Any) -> Any:
+async def marie(db: Database, acme: Any) -> Any:
     return await factories.contact(db, "Dupont", "Marie", at=acme, last_follow_up_on=date(2026, 10, 1))
 
 
-async def give_accounts(db: Any, person: Any, organization: Any) -> None:
+async def give_accounts(db: Database, person: Any, organization: Any) -> None:
     """An active extranet user and external collaborator for `person` (made by a later issue)."""
     async with db.begin() as session:
         session.add_all(
@@ -111,7 +112,7 @@ async def newest_change(graphql: GraphQL, contact_id: str) -> dict[str, Any]:
 
 
 async def test_a_quick_contact_is_attached_to_the_affair_and_linked_to_its_client_as_primary(
-    db: Any, graphql: GraphQL, acme: Any
+    db: Database, graphql: GraphQL, acme: Any
 ) -> None:
     await factories.site(db, acme, code="ACME-PAR")
     migration = await factories.affair(db, acme, code="AFF-1", name="Migration ERP")
@@ -165,7 +166,7 @@ async def test_a_quick_contact_is_attached_to_the_affair_and_linked_to_its_clien
 
 
 async def test_quick_creation_writes_one_history_entry_under_its_own_name(
-    db: Any, graphql: GraphQL, acme: Any
+    db: Database, graphql: GraphQL, acme: Any
 ) -> None:
     migration = await factories.affair(db, acme, code="AFF-1")
     variables = {
@@ -234,7 +235,7 @@ QUICK_REFUSALS = [
 
 @pytest.mark.parametrize(("given", "expected"), QUICK_REFUSALS)
 async def test_a_refused_quick_creation_names_every_problem_and_writes_nothing(
-    db: Any, graphql: GraphQL, acme: Any, given: dict[str, Any], expected: list[tuple[list[str], str]]
+    db: Database, graphql: GraphQL, acme: Any, given: dict[str, Any], expected: list[tuple[list[str], str]]
 ) -> None:
     migration = await factories.affair(db, acme)
     fields = {"affairId": gid("Affair", migration.id), "lastName": "Martin", **given}
@@ -253,7 +254,9 @@ async def test_a_refused_quick_creation_names_every_problem_and_writes_nothing(
 # ---------------------------------------------------------------- markContactFollowedUp
 
 
-async def test_a_follow_up_is_today_by_default_and_recorded(db: Any, graphql: GraphQL, marie: Any) -> None:
+async def test_a_follow_up_is_today_by_default_and_recorded(
+    db: Database, graphql: GraphQL, marie: Any
+) -> None:
     marie_id = gid("Contact", marie.id)
 
     result = await graphql(FOLLOW_UP, {"input": {"contactId": marie_id, "expectedVersion": 1}})
@@ -272,14 +275,14 @@ async def test_a_follow_up_is_today_by_default_and_recorded(db: Any, graphql: Gr
     }
 
 
-async def test_a_follow_up_may_be_dated_in_the_past(db: Any, graphql: GraphQL, marie: Any) -> None:
+async def test_a_follow_up_may_be_dated_in_the_past(db: Database, graphql: GraphQL, marie: Any) -> None:
     result = await graphql(FOLLOW_UP, {"input": {"contactId": gid("Contact", marie.id), "on": "2026-11-02"}})
 
     contact = result.data["markContactFollowedUp"]["contact"]  # type: ignore[index]
     assert (contact["lastFollowUpOn"], contact["version"]) == ("2026-11-02", 2)
 
 
-async def test_today_is_the_day_in_paris_not_in_utc(db: Any, graphql: GraphQL, marie: Any) -> None:
+async def test_today_is_the_day_in_paris_not_in_utc(db: Database, graphql: GraphQL, marie: Any) -> None:
     late = datetime(2026, 11, 28, 23, 30, tzinfo=UTC)  # already Sunday 29, 00:30, in Paris
     marie_id = gid("Contact", marie.id)
 
@@ -291,7 +294,7 @@ async def test_today_is_the_day_in_paris_not_in_utc(db: Any, graphql: GraphQL, m
 
 
 async def test_a_follow_up_in_the_future_is_refused_and_writes_nothing(
-    db: Any, graphql: GraphQL, marie: Any
+    db: Database, graphql: GraphQL, marie: Any
 ) -> None:
     before = await factories.database_state(db)
 
@@ -307,7 +310,7 @@ async def test_a_follow_up_in_the_future_is_refused_and_writes_nothing(
 
 
 async def test_following_up_on_the_day_already_recorded_writes_nothing(
-    db: Any, graphql: GraphQL, marie: Any
+    db: Database, graphql: GraphQL, marie: Any
 ) -> None:
     before = await factories.database_state(db)
 
@@ -322,7 +325,7 @@ async def test_following_up_on_the_day_already_recorded_writes_nothing(
 
 
 async def test_a_disappearance_records_day_and_reason_and_switches_the_accounts_off(
-    db: Any, graphql: GraphQL, acme: Any, marie: Any
+    db: Database, graphql: GraphQL, acme: Any, marie: Any
 ) -> None:
     await give_accounts(db, marie, acme)
     marie_id = gid("Contact", marie.id)
@@ -371,7 +374,7 @@ async def test_a_disappearance_records_day_and_reason_and_switches_the_accounts_
 
 
 async def test_a_disappearance_is_today_by_default_and_needs_no_reason_nor_accounts(
-    db: Any, graphql: GraphQL, marie: Any
+    db: Database, graphql: GraphQL, marie: Any
 ) -> None:
     result = await graphql(DISAPPEAR, {"input": {"contactId": gid("Contact", marie.id)}})
 
@@ -385,7 +388,7 @@ async def test_a_disappearance_is_today_by_default_and_needs_no_reason_nor_accou
 
 
 async def test_a_disappearance_deletes_nothing_and_hides_the_contact_from_the_portal(
-    db: Any, graphql: GraphQL, acme: Any, marie: Any
+    db: Database, graphql: GraphQL, acme: Any, marie: Any
 ) -> None:
     bank = await factories.third_party(db)
     await factories.link(db, marie, bank)
@@ -431,7 +434,7 @@ DISAPPEAR_REFUSALS = [
 
 @pytest.mark.parametrize(("given", "expected"), DISAPPEAR_REFUSALS)
 async def test_a_refused_disappearance_names_its_fields_and_writes_nothing(
-    db: Any,
+    db: Database,
     graphql: GraphQL,
     acme: Any,
     marie: Any,
@@ -450,7 +453,7 @@ async def test_a_refused_disappearance_names_its_fields_and_writes_nothing(
 
 
 async def test_declaring_a_disappeared_contact_disappeared_is_not_allowed(
-    db: Any, graphql: GraphQL, acme: Any
+    db: Database, graphql: GraphQL, acme: Any
 ) -> None:
     gone = await factories.contact(db, "Parti", at=acme, status=ContactStatus.DISAPPEARED)
     before = await factories.database_state(db)
@@ -471,7 +474,7 @@ async def test_declaring_a_disappeared_contact_disappeared_is_not_allowed(
 
 
 async def test_reinstating_brings_the_contact_back_and_leaves_its_accounts_off(
-    db: Any, graphql: GraphQL, acme: Any, marie: Any
+    db: Database, graphql: GraphQL, acme: Any, marie: Any
 ) -> None:
     await give_accounts(db, marie, acme)
     marie_id = gid("Contact", marie.id)
@@ -509,7 +512,9 @@ async def test_reinstating_brings_the_contact_back_and_leaves_its_accounts_off(
     assert portal.data == {"node": {"id": marie_id}}
 
 
-async def test_reinstating_an_active_contact_is_not_allowed(db: Any, graphql: GraphQL, marie: Any) -> None:
+async def test_reinstating_an_active_contact_is_not_allowed(
+    db: Database, graphql: GraphQL, marie: Any
+) -> None:
     before = await factories.database_state(db)
 
     contact_id = gid("Contact", marie.id)
@@ -535,7 +540,7 @@ MUTATIONS = {
 
 @pytest.mark.parametrize("mutation", list(MUTATIONS))
 async def test_a_stale_version_is_a_conflict_with_the_current_card_and_writes_nothing(
-    db: Any, graphql: GraphQL, acme: Any, mutation: str
+    db: Database, graphql: GraphQL, acme: Any, mutation: str
 ) -> None:
     status = ContactStatus.DISAPPEARED if mutation == "reinstateContact" else ContactStatus.ACTIVE
     person = await factories.contact(db, "Dupont", at=acme, status=status)
@@ -560,7 +565,7 @@ async def test_a_stale_version_is_a_conflict_with_the_current_card_and_writes_no
 
 @pytest.mark.parametrize("mutation", [*MUTATIONS, "quickCreateContact"])
 async def test_the_portal_may_not_use_a_lifecycle_mutation(
-    db: Any, graphql: GraphQL, acme: Any, marie: Any, mutation: str
+    db: Database, graphql: GraphQL, acme: Any, marie: Any, mutation: str
 ) -> None:
     if mutation == "quickCreateContact":
         migration = await factories.affair(db, acme)
@@ -580,7 +585,7 @@ async def test_the_portal_may_not_use_a_lifecycle_mutation(
 
 
 async def test_each_mutation_records_history_under_its_own_name(
-    db: Any, graphql: GraphQL, acme: Any, marie: Any
+    db: Database, graphql: GraphQL, acme: Any, marie: Any
 ) -> None:
     marie_id = gid("Contact", marie.id)
     for document, fields in MUTATIONS.values():

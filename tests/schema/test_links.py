@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from db.engine import Database
 from db.models import ContactLinkSite, ContactStatus
 from resolvers.access import Role
 from resolvers.global_ids import to_global_id
@@ -66,7 +67,7 @@ def bare_link(code: str, *, primary: bool = False, **shown: Any) -> dict[str, An
 
 
 @pytest.fixture
-async def world(db: Any) -> dict[str, Any]:
+async def world(db: Database) -> dict[str, Any]:
     """Marie Dupont, at Acme (primary, with a site); a supplier, a bank, Acme's sites, two types."""
     acme = await factories.client(db, code="ACME", name="Acme")
     beta = await factories.client(db, code="BETA", name="Beta")
@@ -96,7 +97,7 @@ async def newest_change(graphql: GraphQL, contact_id: str) -> dict[str, Any]:
 
 
 async def test_linking_to_a_supplier_adds_a_link_with_its_own_details_and_records_it(
-    db: Any, graphql: GraphQL, world: dict[str, Any]
+    db: Database, graphql: GraphQL, world: dict[str, Any]
 ) -> None:
     link = {
         "organizationId": gid("Supplier", world["supplier"].id),
@@ -152,7 +153,7 @@ async def test_linking_to_a_supplier_adds_a_link_with_its_own_details_and_record
 
 
 async def test_linking_to_another_client_takes_its_sites_flags_and_types(
-    db: Any, graphql: GraphQL, world: dict[str, Any]
+    db: Database, graphql: GraphQL, world: dict[str, Any]
 ) -> None:
     link = {
         "organizationId": gid("Client", world["beta"].id),
@@ -192,7 +193,7 @@ LINK_REFUSALS = [
 
 @pytest.mark.parametrize(("link", "path", "code"), LINK_REFUSALS)
 async def test_a_refused_link_names_its_field_and_writes_nothing(
-    db: Any, graphql: GraphQL, world: dict[str, Any], link: dict[str, Any], path: list[str], code: str
+    db: Database, graphql: GraphQL, world: dict[str, Any], link: dict[str, Any], path: list[str], code: str
 ) -> None:
     names = {
         "ACME": gid("Client", world["acme"].id),
@@ -219,7 +220,7 @@ async def test_a_refused_link_names_its_field_and_writes_nothing(
 
 
 async def test_updating_a_link_changes_what_is_given_and_records_it_under_the_organisation(
-    db: Any, graphql: GraphQL, world: dict[str, Any]
+    db: Database, graphql: GraphQL, world: dict[str, Any]
 ) -> None:
     acme_link = await factories.primary_link(db, world["marie"])
     await factories.attach_sites(db, acme_link, world["paris"])
@@ -284,7 +285,7 @@ async def test_updating_a_link_changes_what_is_given_and_records_it_under_the_or
 
 
 async def test_making_a_link_primary_demotes_the_old_primary_in_one_change(
-    db: Any, graphql: GraphQL, world: dict[str, Any]
+    db: Database, graphql: GraphQL, world: dict[str, Any]
 ) -> None:
     await factories.link(db, world["marie"], world["bank"])
     variables = {
@@ -309,7 +310,7 @@ async def test_making_a_link_primary_demotes_the_old_primary_in_one_change(
 
 
 async def test_an_archived_type_may_stay_on_the_link_that_has_it(
-    db: Any, graphql: GraphQL, world: dict[str, Any]
+    db: Database, graphql: GraphQL, world: dict[str, Any]
 ) -> None:
     acme_link = await factories.primary_link(db, world["marie"])
     await factories.give_types(db, acme_link, "OLD")
@@ -329,7 +330,7 @@ async def test_an_archived_type_may_stay_on_the_link_that_has_it(
 
 
 async def test_a_link_update_that_changes_nothing_writes_nothing(
-    db: Any, graphql: GraphQL, world: dict[str, Any]
+    db: Database, graphql: GraphQL, world: dict[str, Any]
 ) -> None:
     before = await factories.database_state(db)
     variables = {
@@ -369,7 +370,7 @@ UPDATE_REFUSALS = [
 
 @pytest.mark.parametrize(("fields", "path", "code"), UPDATE_REFUSALS)
 async def test_a_refused_link_update_names_its_field_and_writes_nothing(
-    db: Any, graphql: GraphQL, world: dict[str, Any], fields: dict[str, Any], path: list[str], code: str
+    db: Database, graphql: GraphQL, world: dict[str, Any], fields: dict[str, Any], path: list[str], code: str
 ) -> None:
     names = {"SUP": gid("Supplier", world["supplier"].id), "BETA_SITE": gid("Site", world["beta_site"].id)}
     given = {
@@ -395,7 +396,9 @@ async def test_a_refused_link_update_names_its_field_and_writes_nothing(
     assert await factories.database_state(db) == before
 
 
-async def test_flags_on_a_supplier_link_are_refused(db: Any, graphql: GraphQL, world: dict[str, Any]) -> None:
+async def test_flags_on_a_supplier_link_are_refused(
+    db: Database, graphql: GraphQL, world: dict[str, Any]
+) -> None:
     await factories.link(db, world["marie"], world["supplier"])
     before = await factories.database_state(db)
     variables = {
@@ -420,7 +423,7 @@ async def test_flags_on_a_supplier_link_are_refused(db: Any, graphql: GraphQL, w
 
 
 async def test_unlinking_removes_the_link_with_its_sites_and_records_what_it_held(
-    db: Any, graphql: GraphQL, world: dict[str, Any]
+    db: Database, graphql: GraphQL, world: dict[str, Any]
 ) -> None:
     beta_link = await factories.link(db, world["marie"], world["beta"], function="Consultante")
     await factories.attach_sites(db, beta_link, world["beta_site"])
@@ -460,7 +463,7 @@ async def test_unlinking_removes_the_link_with_its_sites_and_records_what_it_hel
 
 
 async def test_unlinking_the_primary_makes_the_oldest_remaining_link_primary(
-    db: Any, graphql: GraphQL, world: dict[str, Any]
+    db: Database, graphql: GraphQL, world: dict[str, Any]
 ) -> None:
     marie = world["marie_id"]
     for days, organization in (
@@ -488,7 +491,7 @@ async def test_unlinking_the_primary_makes_the_oldest_remaining_link_primary(
 
 
 async def test_unlinking_the_last_link_is_refused_and_changes_nothing(
-    db: Any, graphql: GraphQL, world: dict[str, Any]
+    db: Database, graphql: GraphQL, world: dict[str, Any]
 ) -> None:
     before = await factories.database_state(db)
     variables = {"input": {"contactId": world["marie_id"], "organizationId": gid("Client", world["acme"].id)}}
@@ -511,7 +514,7 @@ async def test_unlinking_the_last_link_is_refused_and_changes_nothing(
     [("BETA", ["input", "organizationId"]), ("nope", ["input", "organizationId"])],
 )
 async def test_unlinking_an_organisation_the_contact_is_not_linked_to_is_not_found(
-    db: Any, graphql: GraphQL, world: dict[str, Any], organization: str, path: list[str]
+    db: Database, graphql: GraphQL, world: dict[str, Any], organization: str, path: list[str]
 ) -> None:
     await factories.link(db, world["marie"], world["bank"])
     before = await factories.database_state(db)
@@ -544,7 +547,7 @@ def link_mutations(world: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]
 
 @pytest.mark.parametrize("mutation", ["linkContact", "updateContactLink", "unlinkContact"])
 async def test_a_stale_version_is_a_conflict_with_the_current_card(
-    db: Any, graphql: GraphQL, world: dict[str, Any], mutation: str
+    db: Database, graphql: GraphQL, world: dict[str, Any], mutation: str
 ) -> None:
     await factories.link(db, world["marie"], world["bank"])
     await graphql(
@@ -573,7 +576,7 @@ async def test_a_stale_version_is_a_conflict_with_the_current_card(
 
 @pytest.mark.parametrize("mutation", ["linkContact", "updateContactLink", "unlinkContact"])
 async def test_the_portal_may_not_change_links(
-    db: Any, graphql: GraphQL, world: dict[str, Any], mutation: str
+    db: Database, graphql: GraphQL, world: dict[str, Any], mutation: str
 ) -> None:
     await factories.link(db, world["marie"], world["bank"])
     document, variables = link_mutations(world)[mutation]
@@ -592,7 +595,7 @@ async def test_the_portal_may_not_change_links(
 
 
 async def test_a_client_lists_its_active_interlocutors_by_type_in_name_order(
-    db: Any, graphql: GraphQL, world: dict[str, Any]
+    db: Database, graphql: GraphQL, world: dict[str, Any]
 ) -> None:
     acme, beta = world["acme"], world["beta"]
     await factories.interlocutor_type(db, code="TEC", label="Technique")
@@ -643,7 +646,7 @@ async def test_a_client_lists_its_active_interlocutors_by_type_in_name_order(
 
 
 async def test_the_portal_meets_no_hidden_or_disappeared_interlocutor(
-    db: Any, graphql: GraphQL, world: dict[str, Any]
+    db: Database, graphql: GraphQL, world: dict[str, Any]
 ) -> None:
     acme = world["acme"]
     for name, hidden, status in (
@@ -668,7 +671,7 @@ async def test_the_portal_meets_no_hidden_or_disappeared_interlocutor(
 
 @pytest.mark.parametrize("mutation", ["link", "update", "unlink"])
 async def test_an_organisation_id_claiming_another_kind_is_not_found(
-    db: Any, graphql: GraphQL, mutation: str
+    db: Database, graphql: GraphQL, mutation: str
 ) -> None:
     acme = await factories.client(db)
     supplier = await factories.supplier(db)

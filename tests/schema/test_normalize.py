@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from db.engine import Database
 from db.models import FieldChange
 from resolvers.access import Role
 from resolvers.global_ids import to_global_id
@@ -51,7 +52,7 @@ def change(
 
 
 @pytest.fixture
-async def people(db: Any) -> dict[str, Any]:
+async def people(db: Database) -> dict[str, Any]:
     """Three contacts typed carelessly, one already uniform; Le Goff has two links."""
     acme = await factories.client(db, code="ACME", name="Acme")
     supplier = await factories.supplier(db, code="SUP")
@@ -81,7 +82,7 @@ def expected_changes(p: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 async def test_a_dry_run_lists_the_changes_in_order_and_writes_nothing(
-    db: Any, graphql: GraphQL, people: dict[str, Any]
+    db: Database, graphql: GraphQL, people: dict[str, Any]
 ) -> None:
     p = people
     before = await factories.database_state(db)
@@ -102,7 +103,7 @@ async def test_a_dry_run_lists_the_changes_in_order_and_writes_nothing(
 
 
 async def test_applied_it_writes_every_change_with_versions_history_and_new_sort_keys(
-    db: Any, graphql: GraphQL, people: dict[str, Any]
+    db: Database, graphql: GraphQL, people: dict[str, Any]
 ) -> None:
     p = people
     given = {"selection": {"filter": {}}, **STYLES}
@@ -166,7 +167,9 @@ async def test_applied_it_writes_every_change_with_versions_history_and_new_sort
     ]
 
 
-async def test_the_new_names_are_what_search_finds(db: Any, graphql: GraphQL, people: dict[str, Any]) -> None:
+async def test_the_new_names_are_what_search_finds(
+    db: Database, graphql: GraphQL, people: dict[str, Any]
+) -> None:
     given = {"selection": every(people["goff"]), "lastName": {"value": "Kerouac"}}
 
     await graphql(NORMALIZE, {"input": given})
@@ -178,7 +181,7 @@ async def test_the_new_names_are_what_search_finds(db: Any, graphql: GraphQL, pe
 
 
 async def test_normalizing_twice_changes_nothing_the_second_time(
-    db: Any, graphql: GraphQL, people: dict[str, Any]
+    db: Database, graphql: GraphQL, people: dict[str, Any]
 ) -> None:
     given = {"selection": {"filter": {}}, **STYLES}
     await graphql(NORMALIZE, {"input": given})
@@ -193,7 +196,7 @@ async def test_normalizing_twice_changes_nothing_the_second_time(
 
 
 async def test_a_value_is_that_exact_text_for_every_contact(
-    db: Any, graphql: GraphQL, people: dict[str, Any]
+    db: Database, graphql: GraphQL, people: dict[str, Any]
 ) -> None:
     p = people
     nameless = await factories.contact(db, "Sans", None, at=p["acme"])
@@ -215,7 +218,7 @@ async def test_a_value_is_that_exact_text_for_every_contact(
 
 
 async def test_upper_keeps_accents_on_every_link_function(
-    db: Any, graphql: GraphQL, people: dict[str, Any]
+    db: Database, graphql: GraphQL, people: dict[str, Any]
 ) -> None:
     p = people
     given = {"selection": every(p["zola"]), "lastName": {"style": "UPPER"}, "function": {"style": "UPPER"}}
@@ -229,7 +232,7 @@ async def test_upper_keeps_accents_on_every_link_function(
 
 
 async def test_bad_rules_and_unknown_contacts_are_all_named_and_nothing_is_written(
-    db: Any, graphql: GraphQL, people: dict[str, Any]
+    db: Database, graphql: GraphQL, people: dict[str, Any]
 ) -> None:
     before = await factories.database_state(db)
     given = {
@@ -279,7 +282,7 @@ async def test_bad_rules_and_unknown_contacts_are_all_named_and_nothing_is_writt
 
 @pytest.mark.parametrize("dry_run", [True, False])
 async def test_at_most_a_thousand_changes_are_listed_and_all_are_counted(
-    db: Any, graphql: GraphQL, dry_run: bool
+    db: Database, graphql: GraphQL, dry_run: bool
 ) -> None:
     acme = await factories.client(db)
     await bulk_contacts(db, 501, acme, last_name="nom", first_name="prénom")
@@ -304,7 +307,7 @@ async def test_at_most_a_thousand_changes_are_listed_and_all_are_counted(
 
 @pytest.mark.parametrize("dry_run", [True, False])
 async def test_the_portal_may_not_normalize(
-    db: Any, graphql: GraphQL, people: dict[str, Any], dry_run: bool
+    db: Database, graphql: GraphQL, people: dict[str, Any], dry_run: bool
 ) -> None:
     before = await factories.database_state(db)
 

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from sqlalchemy import update
 
+from db.engine import Database
 from db.models import ContactLink, ContactStatus
 from resolvers.access import Role
 from resolvers.global_ids import to_global_id
@@ -42,7 +43,7 @@ def gid(type_name: str, pk: int) -> str:
 
 
 async def person(
-    db: Any,
+    db: Database,
     client: Any,
     last: str,
     first: str | None = None,
@@ -68,7 +69,7 @@ async def person(
 
 
 @pytest.fixture
-async def world(db: Any) -> dict[str, Any]:
+async def world(db: Database) -> dict[str, Any]:
     """Acme and its sites Paris and Lyon; people each showing a case of the rule."""
     acme = await factories.client(db, code="ACME", name="Acme")
     beta = await factories.client(db, code="BETA", name="Beta")
@@ -120,7 +121,7 @@ async def recipients(
 
 
 async def test_invoices_for_a_site_go_to_the_all_sites_flag_and_to_the_site_flag_on_that_site(
-    db: Any, graphql: GraphQL, world: dict[str, Any]
+    db: Database, graphql: GraphQL, world: dict[str, Any]
 ) -> None:
     assert await recipients(graphql, world, "paris", "INVOICE") == [
         ("Bernard", "Luc", None, "ALL_SITES"),
@@ -134,7 +135,7 @@ async def test_invoices_for_a_site_go_to_the_all_sites_flag_and_to_the_site_flag
 
 
 async def test_another_site_has_its_own_attached_recipients(
-    db: Any, graphql: GraphQL, world: dict[str, Any]
+    db: Database, graphql: GraphQL, world: dict[str, Any]
 ) -> None:
     assert await recipients(graphql, world, "lyon", "INVOICE") == [
         ("Bernard", "Luc", None, "ALL_SITES"),
@@ -147,7 +148,7 @@ async def test_another_site_has_its_own_attached_recipients(
 
 
 async def test_without_a_site_either_flag_makes_a_recipient_and_names_the_reason(
-    db: Any, graphql: GraphQL, world: dict[str, Any]
+    db: Database, graphql: GraphQL, world: dict[str, Any]
 ) -> None:
     assert await recipients(graphql, world, None, "INVOICE") == [
         ("Bernard", "Luc", None, "ALL_SITES"),
@@ -163,7 +164,7 @@ async def test_without_a_site_either_flag_makes_a_recipient_and_names_the_reason
 
 
 async def test_reminders_follow_the_reminder_flags_only(
-    db: Any, graphql: GraphQL, world: dict[str, Any]
+    db: Database, graphql: GraphQL, world: dict[str, Any]
 ) -> None:
     assert await recipients(graphql, world, "paris", "REMINDER") == [
         ("Martin", "Paul", "paul.martin@acme.fr", "ATTACHED_SITE"),
@@ -176,7 +177,7 @@ async def test_reminders_follow_the_reminder_flags_only(
     ]
 
 
-async def test_a_client_nobody_receives_for_has_no_recipients(db: Any, graphql: GraphQL) -> None:
+async def test_a_client_nobody_receives_for_has_no_recipients(db: Database, graphql: GraphQL) -> None:
     quiet = await factories.client(db, code="QUIET", name="Quiet")
     site = await factories.site(db, quiet, code="Q-1")
     await person(db, quiet, "Vidal", "Ugo", site)
@@ -193,7 +194,7 @@ async def test_a_client_nobody_receives_for_has_no_recipients(db: Any, graphql: 
     [(date(2026, 11, 27), False), (date(2026, 11, 28), False), (date(2026, 11, 29), True), (None, True)],
 )
 async def test_a_link_that_ends_today_or_earlier_receives_nothing(
-    db: Any, graphql: GraphQL, left_on: date | None, receives: bool
+    db: Database, graphql: GraphQL, left_on: date | None, receives: bool
 ) -> None:
     acme = await factories.client(db)
     await person(db, acme, "Martin", receives_invoices_all_sites=True, left_on=left_on)
@@ -203,7 +204,7 @@ async def test_a_link_that_ends_today_or_earlier_receives_nothing(
     assert len(result.data["recipients"]) == (1 if receives else 0)  # type: ignore[index]
 
 
-async def test_today_is_the_day_in_paris(db: Any, graphql: GraphQL) -> None:
+async def test_today_is_the_day_in_paris(db: Database, graphql: GraphQL) -> None:
     acme = await factories.client(db)
     await person(db, acme, "Martin", receives_invoices_all_sites=True, left_on=date(2026, 11, 29))
     variables = {"client": gid("Client", acme.id), "document": "INVOICE"}
@@ -216,7 +217,7 @@ async def test_today_is_the_day_in_paris(db: Any, graphql: GraphQL) -> None:
 
 
 async def test_a_contact_declared_disappeared_receives_nothing_until_reinstated(
-    db: Any, graphql: GraphQL
+    db: Database, graphql: GraphQL
 ) -> None:
     acme = await factories.client(db)
     marie = await person(db, acme, "Dupont", "Marie", receives_invoices_all_sites=True)
@@ -250,7 +251,7 @@ async def test_a_contact_declared_disappeared_receives_nothing_until_reinstated(
     ],
 )
 async def test_an_unknown_client_or_a_site_that_is_not_the_clients_is_not_found(
-    db: Any, graphql: GraphQL, client: Any, site: Any
+    db: Database, graphql: GraphQL, client: Any, site: Any
 ) -> None:
     acme = await factories.client(db)
     beta = await factories.client(db, code="BETA", name="Beta")
@@ -278,7 +279,7 @@ async def test_an_unknown_client_or_a_site_that_is_not_the_clients_is_not_found(
 
 @pytest.mark.parametrize("people", [1, 30])
 async def test_recipients_read_in_one_sql_statement_whatever_their_number(
-    db: Any, graphql: GraphQL, people: int
+    db: Database, graphql: GraphQL, people: int
 ) -> None:
     acme = await factories.client(db)
     paris = await factories.site(db, acme)
@@ -326,7 +327,9 @@ async def test_recipients_read_in_one_sql_statement_whatever_their_number(
     assert result.extensions["queryStats"]["sqlStatements"] == 1  # type: ignore[index]
 
 
-async def test_the_portal_may_not_read_recipients(db: Any, graphql: GraphQL, world: dict[str, Any]) -> None:
+async def test_the_portal_may_not_read_recipients(
+    db: Database, graphql: GraphQL, world: dict[str, Any]
+) -> None:
     result = await graphql(
         RECIPIENTS_BESIDE_VIEWER,
         {"client": gid("Client", world["acme"].id), "document": "INVOICE"},

@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 
+from db.engine import Database
 from db.models import ContactStatus, ExternalCollaborator, ExtranetUser
 from resolvers.access import Role
 from resolvers.global_ids import to_global_id
@@ -28,7 +29,7 @@ query ($contacts: [ID!]!, $client: ID!, $site: ID!, $affair: ID!, $target: ID!, 
 
 
 @pytest.fixture
-async def world(db: Any) -> dict[str, Any]:
+async def world(db: Database) -> dict[str, Any]:
     """Three contacts everywhere: one visible, one hidden from the CRM, one disappeared."""
     acme = await factories.client(db)
     paris = await factories.site(db, acme)

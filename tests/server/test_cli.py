@@ -16,6 +16,8 @@ from db.models import Base
 from schema.schema import schema
 from tests.conftest import SECRET
 
+pytestmark = pytest.mark.subprocess  # starts `carnet` as a process: `make unit` leaves it out
+
 CARNET = Path(sys.executable).parent / "carnet"
 SNAPSHOT = Path(__file__).parents[2] / "schema" / "schema.graphql"
 TWELVE_HOURS = 12 * 3600

@@ -5,6 +5,7 @@ from typing import Any
 
 import httpx
 
+from db.engine import Database
 from resolvers.global_ids import to_global_id
 from tests import factories
 from tests.conftest import bearer
@@ -24,7 +25,7 @@ async def _update(client: httpx.AsyncClient, contact_id: str, **fields: Any) -> 
 
 
 async def test_two_writers_with_the_same_expected_version_exactly_one_wins(
-    db: Any, client: httpx.AsyncClient
+    db: Database, client: httpx.AsyncClient
 ) -> None:
     acme = await factories.client(db)
     people = [await factories.contact(db, f"Dupont{i}", at=acme) for i in range(5)]
@@ -45,7 +46,7 @@ async def test_two_writers_with_the_same_expected_version_exactly_one_wins(
 
 
 async def test_writers_without_an_expected_version_are_both_applied_one_after_the_other(
-    db: Any, client: httpx.AsyncClient
+    db: Database, client: httpx.AsyncClient
 ) -> None:
     acme = await factories.client(db)
     person = await factories.contact(db, "Dupont", at=acme)
@@ -63,7 +64,9 @@ ASSOCIATE = """mutation ($input: AssociateContactsInput!) {
   associateContacts(input: $input) { affectedCount userErrors { code } } }"""
 
 
-async def test_a_batch_and_a_card_edit_at_once_are_both_applied(db: Any, client: httpx.AsyncClient) -> None:
+async def test_a_batch_and_a_card_edit_at_once_are_both_applied(
+    db: Database, client: httpx.AsyncClient
+) -> None:
     acme = await factories.client(db)
     paris = await factories.site(db, acme)
     people = [await factories.contact(db, f"Dupont{i}", at=acme) for i in range(3)]

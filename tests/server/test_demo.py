@@ -168,6 +168,7 @@ async def test_the_command_says_what_it_loaded_then_refuses_a_second_time(
     )
 
 
+@pytest.mark.subprocess
 def test_carnet_demo_data_exits_1_the_second_time(tmp_path: Path) -> None:
     env = {name: value for name, value in os.environ.items() if not name.startswith("CARNET_")}
     url = f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}"

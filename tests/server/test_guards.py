@@ -246,7 +246,8 @@ async def test_a_mutation_by_get_is_refused_and_writes_nothing(
     written_by_get = await _contacts(db)
     by_post = await client.post("/graphql", json=creation, headers=bearer())
 
-    assert (by_get.status_code, by_get.text) == (400, "mutations are not allowed when using GET")
+    assert (by_get.status_code, by_get.headers["allow"]) == (405, "POST")
+    assert by_get.text == "Mutations are sent with POST."
     assert written_by_get == 0
     assert by_post.json()["data"] == {"createContact": {"contact": {"lastName": "Dupont"}, "userErrors": []}}
     assert await _contacts(db) == 1

@@ -13,9 +13,12 @@ from pathlib import Path
 
 import httpx
 import jwt
+import pytest
 
 from tests.conftest import SECRET, bearer
 from tests.server.test_cli import CARNET
+
+pytestmark = pytest.mark.subprocess  # starts `carnet` as a process: `make unit` leaves it out
 
 STARTUP_SECONDS = 20
 VIEWER = {"query": "{ viewer { role subject } }"}
