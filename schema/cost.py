@@ -161,7 +161,7 @@ def expanded_selections(document: DocumentNode) -> int:
         for selection in selections.selections if selections else ():
             if isinstance(selection, FragmentSpreadNode):
                 total += spread(selection.name.value)
-            else:
+            elif isinstance(selection, (FieldNode, InlineFragmentNode)):
                 total += 1 + size(selection.selection_set)
         return total
 

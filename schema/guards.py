@@ -22,6 +22,7 @@ from db.engine import QueryStats, current_stats
 from schema.context import Context
 from schema.cost import MAX_EXPANDED_SELECTIONS, CostLimit, expanded_selections, too_many_selections
 from schema.input_guard import InputGuard, long_number
+from schema.introspection import PortalIntrospection
 
 MAX_DEPTH = 10
 MAX_ALIASES = 30
@@ -149,4 +150,5 @@ EXTENSIONS = [
     MaskUnexpectedErrors,
     QueryStatsExtension,
     InputGuard,
+    PortalIntrospection,
 ]

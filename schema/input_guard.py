@@ -75,9 +75,9 @@ def _value_problem(name: str, value: Any) -> str | None:
         path, problem = bad
         return f"{problem} (at {'.'.join(path)})"
     for search in _searches(name, value):
-        problem = search_problem(search)
-        if problem is not None:
-            return problem
+        refusal = search_problem(search)
+        if refusal is not None:
+            return refusal
     return None
 
 
@@ -94,11 +94,13 @@ def _searches(name: str, value: Any) -> Iterator[str]:
             pending.extend((key, inner) for inner in current)
 
 
-def unstorable_argument(raw_info: GraphQLResolveInfo) -> tuple[tuple[str, ...], str] | None:
+def unstorable_argument(raw_info: GraphQLResolveInfo[Any]) -> tuple[tuple[str, ...], str] | None:
     """The path and problem of the first unstorable text among one field's arguments, or None."""
+    # graphql-core 3.3 types it as a VariableValues named tuple; at run time it is the dict.
+    variables: Any = getattr(raw_info.variable_values, "coerced", raw_info.variable_values)
     for argument in raw_info.field_nodes[0].arguments or ():
         try:
-            value = value_from_ast_untyped(argument.value, raw_info.variable_values)
+            value = value_from_ast_untyped(argument.value, variables)
         except RecursionError:
             return (argument.name.value,), "The value is nested too deeply."
         found = first_unstorable(value, (argument.name.value,))

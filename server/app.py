@@ -2,7 +2,7 @@
 
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -28,6 +28,7 @@ from server.bodies import WellFormedBodies, decode_json
 from server.busy import failed_busy, mark_busy
 from server.http import GraphQLOverHTTP
 from server.settings import Settings, SettingsError
+from server.trusted_documents import PortalDocuments, load_documents
 
 MAX_BODY_BYTES = 1024 * 1024
 log = logging.getLogger("carnet")
@@ -38,6 +39,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
     if not settings.secret:
         raise SettingsError("CARNET_SECRET is empty: tokens could not be checked.")
     graphql = CarnetGraphQL(settings)
+    portal_documents = load_documents(settings.portal_documents) if settings.portal_documents else None
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -53,7 +55,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
     routes = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
-        Route("/graphql", Authenticated(graphql, settings.secret), methods=["GET", "POST"]),
+        Route("/graphql", Authenticated(graphql, settings.secret, portal_documents), methods=["GET", "POST"]),
     ]
     # CORS outermost, so that a browser may read every refusal, 413 included.
     middleware = [Middleware(BodyLimit, max_bytes=MAX_BODY_BYTES), Middleware(WellFormedBodies)]
@@ -136,9 +138,12 @@ class Authenticated:
     without a viewer never reaches the view that executes documents.
     """
 
-    def __init__(self, graphql: CarnetGraphQL, secret: str) -> None:
+    def __init__(
+        self, graphql: CarnetGraphQL, secret: str, portal_documents: Mapping[str, str] | None = None
+    ) -> None:
         self.graphql = graphql
         self.secret = secret
+        self.run = PortalDocuments(graphql, portal_documents)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         scope["carnet.request_id"] = uuid.uuid4().hex[:16]
@@ -151,7 +156,7 @@ class Authenticated:
         except BadToken as error:
             await _unauthorized(str(error))(scope, receive, send)
             return
-        await self.graphql(scope, receive, send)
+        await self.run(scope, receive, send)
 
     async def _ide_page(self, scope: Scope) -> Response:
         if not self.graphql.graphql_ide:

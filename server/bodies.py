@@ -83,7 +83,7 @@ class WellFormedBodies:
 
 
 def _is_json(scope: Scope) -> bool:
-    content_type = dict(scope["headers"]).get(b"content-type", b"")
+    content_type: bytes = dict(scope["headers"]).get(b"content-type", b"")
     return content_type.split(b";")[0].strip().lower() == b"application/json"
 
 

@@ -4,6 +4,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -33,6 +34,8 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     query_stats: bool = False
     max_selection: int = DEFAULT_MAX_SELECTION
+    # CARNET_PORTAL_DOCUMENTS: the only documents a PORTAL caller may run, keyed by SHA-256.
+    portal_documents: Path | None = None
     # What time it is: tests set a fixed clock here (configuration, not a mock).
     clock: Callable[[], datetime] = system_clock
 
@@ -51,6 +54,9 @@ class Settings:
             "cors_origins": _origins(env.get("CARNET_CORS_ORIGINS", "")),
             "query_stats": _flag(env, "CARNET_QUERY_STATS", default=False),
             "max_selection": _positive(env, "CARNET_MAX_SELECTION", DEFAULT_MAX_SELECTION),
+            "portal_documents": Path(env["CARNET_PORTAL_DOCUMENTS"])
+            if env.get("CARNET_PORTAL_DOCUMENTS")
+            else None,
         }
         values.update(overrides or {})
         return cls(**values)  # type: ignore[arg-type]

@@ -7,8 +7,8 @@ from sqlalchemy import update
 from db.engine import Database
 from db.models import Contact, Organization
 from resolvers.contact_lists import ContactFilter, count_contacts, list_contacts
-from resolvers.paging import PageRequest
 from resolvers.errors import Invalid
+from resolvers.paging import PageRequest
 from resolvers.search import refresh_contact_keys, tokens_text
 from resolvers.text import fold
 from tests import factories
@@ -64,7 +64,9 @@ async def test_every_word_of_two_letters_or_more_may_be_the_start_of_one(
     assert await found(db, "lefevre jean") == []
 
 
-async def test_a_word_of_one_letter_matches_whole_words_only(db: Database, people: dict[str, Contact]) -> None:
+async def test_a_word_of_one_letter_matches_whole_words_only(
+    db: Database, people: dict[str, Contact]
+) -> None:
     assert await found(db, "l") == []  # no word is "l" (it would otherwise match six names)
     assert await found(db, "a lefevre") == []
     assert await found(db, "fr anne") == ["Lefèvre"]  # "fr", of acme.fr, is a word of its own
