@@ -20,7 +20,7 @@ from strawberry.schema.schema import validate_document
 
 from db.engine import QueryStats, current_stats
 from schema.context import Context
-from schema.cost import MAX_EXPANDED_SELECTIONS, CostLimit, expanded_selections, too_many_selections
+from schema.cost import MAX_EXPANDED_SELECTIONS, CostGuard, expanded_selections, too_many_selections
 from schema.input_guard import InputGuard, long_number
 from schema.introspection import PortalIntrospection
 
@@ -36,12 +36,11 @@ log = logging.getLogger("carnet.graphql")
 LIMIT_RULES: tuple[type[ASTValidationRule], ...] = (
     *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
     *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
-    CostLimit,
 )
 
 
 class Limits(AddValidationRules):
-    """Depth, aliases and cost, checked with the rest of validation (so cached with it)."""
+    """Depth and aliases, checked with the rest of validation (so cached with it)."""
 
     def __init__(self) -> None:
         super().__init__(list(LIMIT_RULES))
@@ -151,4 +150,5 @@ EXTENSIONS = [
     QueryStatsExtension,
     InputGuard,
     PortalIntrospection,
+    CostGuard,
 ]

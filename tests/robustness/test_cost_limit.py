@@ -91,3 +91,12 @@ async def test_too_many_validation_errors_carry_a_code(db: Any, client: httpx.As
         "Too many validation errors, error limit reached. Validation aborted."
     )
     assert body["errors"][-1]["extensions"] == {"code": "GRAPHQL_VALIDATION_FAILED"}
+
+
+async def test_a_page_size_given_as_a_variable_counts_its_value(db: Any, client: httpx.AsyncClient) -> None:
+    query = """query ($n: Int) { contacts(first: $n) { edges { node { links { organization {
+        ... on Client { contacts(first: $n) { totalCount } } } } } } } }"""
+    small = await client.post("/graphql", json={"query": query, "variables": {"n": 10}}, headers=bearer())
+    large = await client.post("/graphql", json={"query": query, "variables": {"n": 100}}, headers=bearer())
+    assert "errors" not in small.json()  # 10 + 10*10 + 100*10 = 1,110
+    assert large.json()["errors"][0]["extensions"]["cost"] == 100 + 100 * 10 + 1_000 * 100
