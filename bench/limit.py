@@ -24,8 +24,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from db.engine import open_database
+from resolvers.contact_lists import DEFAULT_ORDER
+from resolvers.cursors import encode_cursor, list_key
 from resolvers.global_ids import to_global_id
-from resolvers.paging import encode_cursor
 
 TYPE_NAMES = {"CLIENT": "Client", "SUPPLIER": "Supplier", "THIRD_PARTY": "ThirdParty"}
 CIVILITIES = {"MR": "M.", "MRS": "Mme", "DR": "Dr", "PR": "Pr", "ME": "Me"}
@@ -124,7 +125,8 @@ async def reference_page(connection: AsyncConnection, first: int) -> dict[str, A
             ],
         }
 
-    cursors = [encode_cursor([p.last_name_key, p.first_name_key, p.id]) for p in people]
+    listed = list_key("contacts", (), DEFAULT_ORDER)  # the root list, unfiltered, in the default order
+    cursors = [encode_cursor(listed, [p.last_name_key, p.first_name_key, p.id]) for p in people]
     edges = [{"cursor": cursor, "node": node(person)} for cursor, person in zip(cursors, people, strict=True)]
     page_info = {"hasNextPage": more, "endCursor": cursors[-1] if cursors else None}
     return {"contacts": {"pageInfo": page_info, "edges": edges}}

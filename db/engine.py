@@ -33,6 +33,16 @@ class QueryStats:
 current_stats: ContextVar[QueryStats | None] = ContextVar("current_stats", default=None)
 
 
+@dataclass
+class RequestCount:
+    """SQL statements of one HTTP request, whatever part of it ran them (logs and metrics)."""
+
+    statements: int = 0
+
+
+request_count: ContextVar[RequestCount | None] = ContextVar("request_count", default=None)
+
+
 class WriteBusy(Exception):
     """A write could not get the database before its deadline: the caller should retry."""
 
@@ -156,11 +166,15 @@ def _prepare_sqlite(engine: AsyncEngine) -> None:
 def _count_statements(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "before_cursor_execute")
     def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        stats = current_stats.get()
         # SQLite's explicit BEGIN is bookkeeping, not a statement of the request: skip it so
         # both engines count alike.
-        if stats is not None and not statement.startswith("BEGIN"):
+        if statement.startswith("BEGIN"):
+            return
+        stats, count = current_stats.get(), request_count.get()
+        if stats is not None:
             stats._started.append(time.perf_counter())
+        if count is not None:
+            count.statements += 1
 
     @event.listens_for(engine.sync_engine, "after_cursor_execute")
     def after(*_args: Any) -> None:

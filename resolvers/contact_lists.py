@@ -32,6 +32,7 @@ from db.models import (
     TargetMember,
 )
 from resolvers.access import Viewer, in_crm, visible_contact
+from resolvers.cursors import list_key
 from resolvers.paging import Page, PageQuery, PageRequest, SortColumn, counts, fetch_pages
 from resolvers.search import search_words
 from resolvers.text import words
@@ -202,10 +203,19 @@ class ListRequest:
     def searching(self) -> bool:
         return any(words(criteria.search) for criteria in self.criteria if criteria.search)
 
+    @property
+    def listed(self) -> str:
+        """What the page's cursors carry: the list (its scope and filter) and its ordering."""
+        return list_key("contacts", self.criteria, self.order or DEFAULT_ORDER)
+
+    def check(self) -> None:
+        """A cursor of another list or ordering, or a forged one, is refused before any SQL."""
+        PageQuery(select(Contact), sort_columns(self.order), self.page, self.listed).check()
+
 
 def _page_query(viewer: Viewer, request: ListRequest) -> PageQuery:
     columns = sort_columns(request.order, searching=request.searching)
-    return PageQuery(contacts_query(viewer, request.criteria), columns, request.page)
+    return PageQuery(contacts_query(viewer, request.criteria), columns, request.page, request.listed)
 
 
 async def list_contacts(
@@ -258,7 +268,8 @@ class InterlocutorsRequest:
 async def interlocutors(
     session: AsyncSession, viewer: Viewer, *, client_id: int, type_code: str | None, today: date
 ) -> list[ContactLink]:
-    """A client's active links typed `type_code` (any type without it), in the contacts' order."""
+    """A client's active links typed `type_code` (any type without it), of contacts that have not
+    disappeared, in the contacts' order."""
     request = InterlocutorsRequest(client_id, type_code, today)
     return (await interlocutors_by_request(session, viewer, [request]))[0]
 
@@ -293,6 +304,7 @@ def _interlocutors_query(
             Organization.kind == OrganizationKind.CLIENT,
             or_(ContactLink.left_on.is_(None), ContactLink.left_on > today),
             exists().where(*typed),
+            Contact.status == ContactStatus.ACTIVE,  # rule 6: a disappeared contact is no one's interlocutor
             visible_contact(viewer),
         )
         .order_by(Contact.last_name_key, Contact.first_name_key, Contact.id)

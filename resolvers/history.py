@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ContactChange, FieldChange
 from resolvers.access import Actor, Viewer
+from resolvers.cursors import list_key
 from resolvers.history_text import Difference
 from resolvers.loaders import grouped
 from resolvers.paging import Page, PageQuery, PageRequest, SortColumn, fetch_pages_each_way
@@ -54,6 +55,14 @@ class HistoryRequest:
     contact_id: int
     page: PageRequest
 
+    def listing(self) -> PageQuery:
+        return PageQuery(
+            _changes_query(self.contact_id), NEWEST_FIRST, self.page, list_key("history", self.contact_id)
+        )
+
+    def check(self) -> None:
+        self.listing().check()
+
 
 def _changes_query(contact_id: int) -> Any:
     return select(ContactChange).where(ContactChange.contact_id == contact_id)
@@ -71,9 +80,7 @@ async def change_pages_by_request(
     session: AsyncSession, _viewer: Viewer | None, requests: Sequence[HistoryRequest]
 ) -> list[Page]:
     """The history pages of several contacts (under a page of contacts): one statement for all."""
-    listings = [
-        PageQuery(_changes_query(request.contact_id), NEWEST_FIRST, request.page) for request in requests
-    ]
+    listings = [request.listing() for request in requests]
     return await fetch_pages_each_way(session, ContactChange, listings)
 
 

@@ -10,8 +10,9 @@ from sqlalchemy.orm import QueryableAttribute
 
 from db.models import Affair, Organization, OrganizationKind, Site
 from resolvers.access import Viewer
+from resolvers.cursors import list_key
 from resolvers.loaders import grouped, in_key_order
-from resolvers.paging import Page, PageRequest, SortColumn, count, fetch_page
+from resolvers.paging import Page, PageQuery, PageRequest, SortColumn, count, fetch_page
 from resolvers.search import search_words
 
 # What separates words in names and codes besides spaces (search words are letters and digits).
@@ -59,7 +60,10 @@ def organizations_query(kind: OrganizationKind, search: str | None) -> Select[An
 async def list_organizations(
     session: AsyncSession, *, kind: OrganizationKind, search: str | None, page: PageRequest
 ) -> Page:
-    return await fetch_page(session, organizations_query(kind, search), ORGANIZATION_ORDER, page)
+    listed = list_key("organizations", kind, search)
+    return await fetch_page(
+        session, PageQuery(organizations_query(kind, search), ORGANIZATION_ORDER, page, listed)
+    )
 
 
 async def count_organizations(session: AsyncSession, *, kind: OrganizationKind, search: str | None) -> int:

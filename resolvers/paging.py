@@ -1,11 +1,7 @@
 """Keyset pagination: pages that stay stable while rows are added, forward and backward, no OFFSET."""
 
-import base64
-import binascii
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -26,16 +22,16 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
+from resolvers.cursors import BadPageRequest, decode_cursor, encode_cursor
+
+__all__ = ["BadPageRequest", "Page", "PageQuery", "PageRequest", "SortColumn"]
+
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
 
 
 # A column to sort by: a mapped attribute or any SQL expression.
 Sortable = ColumnElement[Any] | QueryableAttribute[Any]
-
-
-class BadPageRequest(ValueError):
-    """`first`/`last` out of range, both given, or a cursor that is not one of ours."""
 
 
 @dataclass(frozen=True)
@@ -84,37 +80,6 @@ class Page:
     cursors: list[str]
     has_next: bool
     has_previous: bool
-
-
-def encode_cursor(values: Sequence[Any]) -> str:
-    plain = [value.isoformat() if isinstance(value, date | datetime) else value for value in values]
-    return base64.urlsafe_b64encode(json.dumps(plain, separators=(",", ":")).encode()).decode()
-
-
-def decode_cursor(cursor: str, columns: Sequence[SortColumn]) -> list[Any]:
-    try:
-        values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, binascii.Error) as error:
-        raise BadPageRequest("That cursor is not valid here.") from error
-    if not isinstance(values, list) or len(values) != len(columns):
-        raise BadPageRequest("That cursor is not valid here.")
-    try:
-        return [_typed(value, sort.column) for value, sort in zip(values, columns, strict=True)]
-    except (TypeError, ValueError) as error:
-        raise BadPageRequest("That cursor is not valid here.") from error
-
-
-def _typed(value: Any, column: Sortable) -> Any:
-    if value is None:
-        return None
-    kind = column.type.python_type
-    if kind is datetime:
-        return datetime.fromisoformat(value)
-    if kind is date:
-        return date.fromisoformat(value)
-    if not isinstance(value, kind):
-        raise TypeError(f"{value!r} is not a {kind.__name__}")
-    return value
 
 
 def _after(columns: Sequence[SortColumn], values: Sequence[Any]) -> ColumnElement[bool]:
@@ -175,20 +140,32 @@ def _short_of(sort: SortColumn, value: Any) -> ColumnElement[bool]:
 
 @dataclass(frozen=True)
 class PageQuery:
-    """One list to page through: its query, its ordering (ending with a unique column), the page."""
+    """One list to page through: its query, its ordering (ending with a unique column), the page,
+    and the name its cursors carry (`cursors.list_key` of what defines the list and ordering)."""
 
     query: Select[Any]
     columns: Sequence[SortColumn]
     request: PageRequest
+    listed: str
+
+    def cursor_values(self, cursor: str) -> list[Any]:
+        """The sort values a cursor of this list holds; BadPageRequest for any other cursor."""
+        return decode_cursor(cursor, self.listed, [sort.column.type.python_type for sort in self.columns])
+
+    def check(self) -> None:
+        """Refuse a forged or foreign cursor before any SQL (and before a loader batches it)."""
+        for cursor in (self.request.after, self.request.before):
+            if cursor is not None:
+                self.cursor_values(cursor)
 
     def keyed(self) -> Select[Any]:
         """The page's query: the sort keys labelled `_key<i>`, the cursors applied, one row extra."""
         columns, request = self.columns, self.request
         keyed = self.query.add_columns(*(sort.column.label(f"_key{i}") for i, sort in enumerate(columns)))
         if request.after is not None:
-            keyed = keyed.where(_after(columns, decode_cursor(request.after, columns)))
+            keyed = keyed.where(_after(columns, self.cursor_values(request.after)))
         if request.before is not None:
-            keyed = keyed.where(_before(columns, decode_cursor(request.before, columns)))
+            keyed = keyed.where(_before(columns, self.cursor_values(request.before)))
         keyed = keyed.order_by(*(sort.ordering(request.backward) for sort in columns))
         return keyed.limit(request.size + 1)
 
@@ -203,17 +180,14 @@ class PageQuery:
         start = len(rows[0]) - len(self.columns) - trailing if rows else 0
         return Page(
             rows=rows,
-            cursors=[encode_cursor(row[start : start + len(self.columns)]) for row in rows],
+            cursors=[encode_cursor(self.listed, row[start : start + len(self.columns)]) for row in rows],
             has_next=more if not request.backward else request.before is not None,
             has_previous=more if request.backward else request.after is not None,
         )
 
 
-async def fetch_page(
-    session: AsyncSession, query: Select[Any], columns: Sequence[SortColumn], request: PageRequest
-) -> Page:
-    """One page of `query` in the order of `columns` (which must end with a unique column)."""
-    listing = PageQuery(query, columns, request)
+async def fetch_page(session: AsyncSession, listing: PageQuery) -> Page:
+    """One page of a list in the order of its columns (which must end with a unique column)."""
     return listing.page(list((await session.execute(listing.keyed())).all()))
 
 
@@ -225,7 +199,7 @@ async def fetch_pages(session: AsyncSession, entity: Any, listings: Sequence[Pag
     (so its index); the union is sorted by list, then by the keys in each list's direction.
     """
     if len(listings) == 1:
-        return [await fetch_page(session, listings[0].query, listings[0].columns, listings[0].request)]
+        return [await fetch_page(session, listings[0])]
     union = union_all(
         *(
             select(listing.keyed().add_columns(literal(i).label("_list")).subquery())

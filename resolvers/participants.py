@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models import Contact, EventParticipation, ParticipationStatus
 from resolvers.access import Viewer, visible_contact
 from resolvers.contact_lists import sort_columns
+from resolvers.cursors import list_key
 from resolvers.paging import Page, PageQuery, PageRequest, counts, fetch_pages_each_way
 
 # Whose participation: an event, and the status asked for (all without one).
@@ -24,6 +25,17 @@ class ParticipantsRequest:
     event_id: int
     status: ParticipationStatus | None
     page: PageRequest
+
+    def listing(self, viewer: Viewer) -> PageQuery:
+        query = participants_query(viewer, self.event_id, self.status)
+        return PageQuery(query, sort_columns(None), self.page, self.listing_key())
+
+    def check(self) -> None:
+        """A cursor of another list or a forged one is refused before the loader batches it."""
+        PageQuery(select(EventParticipation), sort_columns(None), self.page, self.listing_key()).check()
+
+    def listing_key(self) -> str:
+        return list_key("participants", self.event_id, self.status)
 
 
 def participants_query(viewer: Viewer, event_id: int, status: ParticipationStatus | None) -> Select[Any]:
@@ -58,12 +70,7 @@ async def participant_pages_by_request(
     session: AsyncSession, viewer: Viewer, requests: Sequence[ParticipantsRequest]
 ) -> list[Page]:
     """The participants' pages of several events: one statement, whatever their number."""
-    listings = [
-        PageQuery(
-            participants_query(viewer, request.event_id, request.status), sort_columns(None), request.page
-        )
-        for request in requests
-    ]
+    listings = [request.listing(viewer) for request in requests]
     return await fetch_pages_each_way(session, EventParticipation, listings)
 
 

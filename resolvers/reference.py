@@ -8,9 +8,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ContactLinkInterlocutorType, Event, InterlocutorType, Target
 from resolvers.access import Viewer
+from resolvers.cursors import list_key
 from resolvers.loaders import in_key_order, members_by_owner
 from resolvers.organizations import word_search
-from resolvers.paging import Page, PageRequest, SortColumn, count, fetch_page
+from resolvers.paging import Page, PageQuery, PageRequest, SortColumn, count, fetch_page
 
 TARGET_ORDER = [SortColumn(Target.name_key), SortColumn(Target.id)]
 EVENT_ORDER = [SortColumn(Event.name_key), SortColumn(Event.id)]
@@ -25,7 +26,8 @@ def events_query(search: str | None) -> Select[Any]:
 
 
 async def list_targets(session: AsyncSession, *, search: str | None, page: PageRequest) -> Page:
-    return await fetch_page(session, targets_query(search), TARGET_ORDER, page)
+    listing = PageQuery(targets_query(search), TARGET_ORDER, page, list_key("targets", search))
+    return await fetch_page(session, listing)
 
 
 async def count_targets(session: AsyncSession, *, search: str | None) -> int:
@@ -33,7 +35,8 @@ async def count_targets(session: AsyncSession, *, search: str | None) -> int:
 
 
 async def list_events(session: AsyncSession, *, search: str | None, page: PageRequest) -> Page:
-    return await fetch_page(session, events_query(search), EVENT_ORDER, page)
+    listing = PageQuery(events_query(search), EVENT_ORDER, page, list_key("events", search))
+    return await fetch_page(session, listing)
 
 
 async def count_events(session: AsyncSession, *, search: str | None) -> int:

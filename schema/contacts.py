@@ -8,7 +8,7 @@ from typing import Any
 import strawberry
 
 from db import models
-from resolvers import contacts, history, organizations, reference
+from resolvers import contacts, history, nodes, organizations, reference
 from resolvers.loaders import now_or_later
 from schema.context import Context, Info
 from schema.history import ContactChange
@@ -42,7 +42,7 @@ def _organization(row: models.Organization | None) -> Organization:
 
 
 @strawberry.type
-class ContactLink:
+class ContactLink(Node):
     pk: strawberry.Private[int]
     contact_pk: strawberry.Private[int]
     organization_pk: strawberry.Private[int]
@@ -63,6 +63,7 @@ class ContactLink:
     @classmethod
     def from_row(cls, row: models.ContactLink) -> "ContactLink":
         return cls(
+            id=strawberry.ID(to_global_id("ContactLink", row.id)),
             pk=row.id,
             contact_pk=row.contact_id,
             organization_pk=row.organization_id,
@@ -203,10 +204,15 @@ class Contact(Node):
         ),
     )
     async def history(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[ContactChange] | None:
         ctx, contact_id = info.context, self.pk
-        request = history.HistoryRequest(contact_id, page_request(first, after))
+        request = history.HistoryRequest(contact_id, page_request(first, after, last, before))
         rows = await load_page(ctx.loaders.of(history.change_pages_by_request), request)
         counts = ctx.loaders.of(history.change_counts_by_contact_id)
         nodes = [ContactChange.from_row(row[0]) for row in rows.rows]
@@ -281,6 +287,12 @@ async def load_contact(ctx: Context, pk: int) -> Contact:
 async def _fetch_contacts(ctx: Context, pks: Sequence[int]) -> list[Contact | None]:
     rows = await ctx.loaders.of(contacts.contacts_by_id).load_many(pks)
     return [Contact.from_row(row) if row is not None else None for row in rows]
+
+
+@node_fetcher("ContactLink")
+async def _fetch_links(ctx: Context, pks: Sequence[int]) -> list[ContactLink | None]:
+    rows = await ctx.loaders.of(nodes.links_by_id).load_many(pks)
+    return [ContactLink.from_row(row) if row is not None else None for row in rows]
 
 
 @node_fetcher("ExtranetUser")

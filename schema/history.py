@@ -1,14 +1,17 @@
 """A contact's history as GraphQL types; `FieldChange` also reports a normalisation's changes."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from db import models
-from resolvers import history
+from resolvers import history, nodes
 from resolvers.history_text import Difference
-from schema.context import Info
+from schema.context import Context, Info
+from schema.ids import to_global_id
+from schema.node import Node, node_fetcher
 from schema.organizations import Organization, load_organization
 
 if TYPE_CHECKING:
@@ -49,7 +52,7 @@ class FieldChange:
 
 
 @strawberry.type
-class ContactChange:
+class ContactChange(Node):
     pk: strawberry.Private[int]
     contact_pk: strawberry.Private[int]
     at: datetime
@@ -58,7 +61,14 @@ class ContactChange:
 
     @classmethod
     def from_row(cls, row: models.ContactChange) -> "ContactChange":
-        return cls(pk=row.id, contact_pk=row.contact_id, at=row.at, actor=row.actor, operation=row.operation)
+        return cls(
+            id=strawberry.ID(to_global_id("ContactChange", row.id)),
+            pk=row.id,
+            contact_pk=row.contact_id,
+            at=row.at,
+            actor=row.actor,
+            operation=row.operation,
+        )
 
     @strawberry.field
     async def changes(self, info: Info) -> list[FieldChange]:
@@ -73,3 +83,9 @@ class ContactChange:
             )
             for row in rows
         ]
+
+
+@node_fetcher("ContactChange")
+async def _fetch_changes(ctx: Context, pks: Sequence[int]) -> list[ContactChange | None]:
+    rows = await ctx.loaders.of(nodes.changes_by_id).load_many(pks)
+    return [ContactChange.from_row(row) if row is not None else None for row in rows]

@@ -13,12 +13,12 @@ from resolvers import contact_lists, contacts, organizations, reference
 from resolvers.contact_lists import ContactOrder as Order
 from resolvers.contact_lists import OrderField
 from resolvers.errors import DomainError
-from resolvers.paging import BadPageRequest, PageRequest
+from resolvers.paging import PageRequest
 from schema.contacts import Contact, ContactStatus
 from schema.context import Info
 from schema.errors import ReadErrorCode, read_error
 from schema.ids import optional_pk_of, organization_ref
-from schema.pagination import Connection, connection, page_request
+from schema.pagination import Connection, connection, load_page, page_request
 
 ContactOrderField = strawberry.enum(OrderField, name="ContactOrderField")
 
@@ -114,10 +114,7 @@ async def contact_connection(
     criteria = tuple(c for c in (scope, _read_criteria(filter)) if c is not None)
     ordering = tuple(item.order() for item in order) if order else None
     request = contact_lists.ListRequest(criteria, ordering, page)
-    try:
-        rows = await ctx.loaders.of(contact_lists.pages_by_request).load(request)
-    except BadPageRequest as error:
-        raise read_error(str(error)) from error
+    rows = await load_page(ctx.loaders.of(contact_lists.pages_by_request), request)
     counts = ctx.loaders.of(contact_lists.counts_by_criteria)
     nodes = [Contact.from_row(row[0]) for row in rows.rows]
     await read_ahead(info, [contact.pk for contact in nodes])

@@ -1,17 +1,28 @@
-"""`node` and `nodes`: any global id, resolved through the type that owns it, null when unseen."""
+"""`node`, `nodes` and the typed look-ups: any global id, resolved through the type that owns it,
+null when unseen or of another type."""
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import strawberry
 
+from resolvers.global_ids import int_key, split_global_id
 from schema.context import Context
-from schema.ids import from_global_id
 
-# How to fetch nodes of one type by primary key: a value per key, None where unseen.
-NodeFetcher = Callable[[Context, Sequence[int]], Awaitable[Sequence[Any]]]
+# How to fetch nodes of one type by key: a value per key, None where unseen.
+NodeFetcher = Callable[[Context, Sequence[Any]], Awaitable[Sequence[Any]]]
+# How a type reads the key part of its ids: None for a key that cannot be one of its rows.
+KeyParser = Callable[[str], Hashable | None]
 
-_fetchers: dict[str, NodeFetcher] = {}
+
+@dataclass(frozen=True)
+class _NodeType:
+    fetch: NodeFetcher
+    key: KeyParser
+
+
+_types: dict[str, _NodeType] = {}
 
 
 @strawberry.interface
@@ -19,26 +30,40 @@ class Node:
     id: strawberry.ID
 
 
-def node_fetcher(type_name: str) -> Callable[[NodeFetcher], NodeFetcher]:
+def node_fetcher(type_name: str, key: KeyParser = int_key) -> Callable[[NodeFetcher], NodeFetcher]:
     """Register how nodes of `type_name` are fetched (each node type module does it once)."""
 
     def register(fetch: NodeFetcher) -> NodeFetcher:
-        _fetchers[type_name] = fetch
+        _types[type_name] = _NodeType(fetch, key)
         return fetch
 
     return register
 
 
-async def resolve_nodes(ctx: Context, ids: Sequence[str]) -> list[Any]:
-    """One fetch per type named, whatever the number of ids; None for anything not seen."""
-    wanted: dict[str, set[int]] = {}
-    for value in ids:
-        parsed = from_global_id(value)
-        if parsed is not None and parsed[0] in _fetchers:
-            wanted.setdefault(parsed[0], set()).add(parsed[1])
-    found: dict[tuple[str, int], Any] = {}
-    for type_name, pks in wanted.items():
-        ordered = sorted(pks)
-        for pk, node in zip(ordered, await _fetchers[type_name](ctx, ordered), strict=True):
-            found[(type_name, pk)] = node
-    return [found.get(parsed) if (parsed := from_global_id(value)) else None for value in ids]
+def _parsed(value: str, accepted: Sequence[str] | None) -> tuple[str, Hashable] | None:
+    split = split_global_id(value)
+    if split is None or split[0] not in _types or (accepted is not None and split[0] not in accepted):
+        return None
+    key = _types[split[0]].key(split[1])
+    return None if key is None else (split[0], key)
+
+
+async def resolve_nodes(ctx: Context, ids: Sequence[str], accepted: Sequence[str] | None = None) -> list[Any]:
+    """One fetch per type named, whatever the number of ids; None for anything not seen, and for
+    an id whose type is not among `accepted` (when given)."""
+    parsed = [_parsed(value, accepted) for value in ids]
+    wanted: dict[str, set[Any]] = {}
+    for found_id in parsed:
+        if found_id is not None:
+            wanted.setdefault(found_id[0], set()).add(found_id[1])
+    found: dict[tuple[str, Any], Any] = {}
+    for type_name, keys in wanted.items():
+        ordered = sorted(keys)
+        for key, node in zip(ordered, await _types[type_name].fetch(ctx, ordered), strict=True):
+            found[(type_name, key)] = node
+    return [found.get(found_id) if found_id is not None else None for found_id in parsed]
+
+
+async def resolve_node(ctx: Context, value: str, accepted: Sequence[str] | None = None) -> Any:
+    """One object by its id, through the same path as `nodes`: null when unseen or of another type."""
+    return (await resolve_nodes(ctx, [value], accepted))[0]

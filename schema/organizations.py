@@ -14,25 +14,16 @@ from schema.context import Context, Info
 from schema.ids import to_global_id
 from schema.node import Node, node_fetcher
 from schema.pagination import Connection, connection, counter, page_request, read_page
+from schema.scoped_lists import scoped_contacts
 
 if TYPE_CHECKING:
     from schema.contacts import Contact, ContactLink
-    from schema.lists import ContactFilter
 
 OrganizationKind = strawberry.enum(models.OrganizationKind, name="OrganizationKind")
 ClientStatus = strawberry.enum(models.ClientStatus, name="ClientStatus")
 
 LazyContact = Annotated["Contact", strawberry.lazy("schema.contacts")]
 LazyLink = Annotated["ContactLink", strawberry.lazy("schema.contacts")]
-LazyFilter = Annotated["ContactFilter", strawberry.lazy("schema.lists")]
-
-
-async def scoped_contacts(
-    info: Info, scope: ContactScope, filter: "ContactFilter | None", first: int | None, after: str | None
-) -> Connection["Contact"]:
-    from schema.lists import contact_connection
-
-    return await contact_connection(info, filter=filter, scope=scope, page=page_request(first, after))
 
 
 @strawberry.interface
@@ -42,11 +33,10 @@ class Organization(Node):
     code: str
     name: str
 
-    @strawberry.field(description="The contacts linked to this organisation.")
-    async def contacts(
-        self, info: Info, filter: LazyFilter | None = None, first: int | None = None, after: str | None = None
-    ) -> Connection[LazyContact]:
-        return await scoped_contacts(info, ContactScope(organization_id=self.pk), filter, first, after)
+    contacts = scoped_contacts(
+        lambda organization: ContactScope(organization_id=organization.pk),
+        "The contacts linked to this organisation.",
+    )
 
 
 @strawberry.type
@@ -130,11 +120,10 @@ class Site(Node):
     async def client(self, info: Info) -> Client:
         return await load_client(info.context, self.client_pk)
 
-    @strawberry.field(description="The contacts whose link to the client is attached to this site.")
-    async def contacts(
-        self, info: Info, filter: LazyFilter | None = None, first: int | None = None, after: str | None = None
-    ) -> Connection[LazyContact]:
-        return await scoped_contacts(info, ContactScope(site_id=self.pk), filter, first, after)
+    contacts = scoped_contacts(
+        lambda site: ContactScope(site_id=site.pk),
+        "The contacts whose link to the client is attached to this site.",
+    )
 
 
 @strawberry.type
@@ -158,11 +147,9 @@ class Affair(Node):
     async def client(self, info: Info) -> Client:
         return await load_client(info.context, self.client_pk)
 
-    @strawberry.field(description="The contacts attached to this affair.")
-    async def contacts(
-        self, info: Info, filter: LazyFilter | None = None, first: int | None = None, after: str | None = None
-    ) -> Connection[LazyContact]:
-        return await scoped_contacts(info, ContactScope(affair_id=self.pk), filter, first, after)
+    contacts = scoped_contacts(
+        lambda affair: ContactScope(affair_id=affair.pk), "The contacts attached to this affair."
+    )
 
 
 async def load_organization(ctx: Context, pk: int) -> Client | Supplier | ThirdParty:

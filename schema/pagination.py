@@ -1,7 +1,7 @@
 """Connections: edges with keyset cursors, page info, and a total counted only when asked."""
 
-from collections.abc import Awaitable, Callable, Hashable, Sequence
-from typing import Any, Generic, TypeVar
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Generic, Protocol, TypeVar
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,7 +12,6 @@ from schema.context import Context
 from schema.errors import read_error
 
 T = TypeVar("T")
-K = TypeVar("K", bound=Hashable)
 
 
 @strawberry.type
@@ -32,6 +31,7 @@ class Edge(Generic[T]):
 @strawberry.type
 class Connection(Generic[T]):
     edges: list[Edge[T]]
+    nodes: list[T] = strawberry.field(description="The edges' nodes, for a client that needs no cursor.")
     page_info: PageInfo
     counter: strawberry.Private[Callable[[], Awaitable[int]]]
 
@@ -58,7 +58,7 @@ def connection(page: Page, nodes: Sequence[Any], counter: Callable[[], Awaitable
         start_cursor=page.cursors[0] if page.cursors else None,
         end_cursor=page.cursors[-1] if page.cursors else None,
     )
-    return Connection(edges=edges, page_info=info, counter=counter)
+    return Connection(edges=edges, nodes=list(nodes), page_info=info, counter=counter)
 
 
 async def read_page(ctx: Context, fetch: Callable[[AsyncSession], Awaitable[Page]]) -> Page:
@@ -70,10 +70,23 @@ async def read_page(ctx: Context, fetch: Callable[[AsyncSession], Awaitable[Page
         raise read_error(str(error)) from error
 
 
-async def load_page(loader: DataLoader[K, Page], request: K) -> Page:
+class PageLoad(Protocol):
+    """A page to read through a loader, that can refuse its cursors before it is batched."""
+
+    def __hash__(self) -> int: ...
+
+    def check(self) -> None: ...
+
+
+L = TypeVar("L", bound=PageLoad)
+
+
+async def load_page(loader: DataLoader[L, Page], request: L) -> Page:
     """One of the pages a loader reads together (the nested lists of a list, one statement for
-    all); a cursor that is not ours is a GraphQL error."""
+    all); a cursor that is not ours, or not of this list, is a GraphQL error, and is refused
+    before the loader batches it with the others."""
     try:
+        request.check()
         return await loader.load(request)
     except BadPageRequest as error:
         raise read_error(str(error)) from error

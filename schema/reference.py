@@ -7,13 +7,15 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from db import models
-from resolvers import participants, reference
+from resolvers import nodes, participants, reference
 from resolvers.contact_lists import ContactFilter as ContactScope
+from resolvers.global_ids import pair_key, text_key
 from resolvers.loaders import now_or_later
 from schema.context import Context, Info
 from schema.ids import to_global_id
 from schema.node import Node, node_fetcher
 from schema.pagination import Connection, connection, counter, load_page, page_request, read_page
+from schema.scoped_lists import scoped_contacts
 
 if TYPE_CHECKING:
     from schema.contacts import Contact
@@ -23,14 +25,19 @@ LazyContact = Annotated["Contact", strawberry.lazy("schema.contacts")]
 
 
 @strawberry.type
-class InterlocutorType:
+class InterlocutorType(Node):
     code: str
     label: str
     archived: bool
 
     @classmethod
     def from_row(cls, row: models.InterlocutorType) -> "InterlocutorType":
-        return cls(code=row.code, label=row.label, archived=row.archived)
+        return cls(
+            id=strawberry.ID(to_global_id("InterlocutorType", row.code)),
+            code=row.code,
+            label=row.label,
+            archived=row.archived,
+        )
 
 
 @strawberry.type
@@ -48,14 +55,9 @@ class Target(Node):
             description=row.description,
         )
 
-    @strawberry.field(description="The contacts of this target list.")
-    async def contacts(
-        self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Connection[LazyContact]:
-        from schema.lists import contact_connection
-
-        scope = ContactScope(target_id=self.pk)
-        return await contact_connection(info, filter=None, scope=scope, page=page_request(first, after))
+    contacts = scoped_contacts(
+        lambda target: ContactScope(target_id=target.pk), "The contacts of this target list."
+    )
 
 
 @strawberry.type
@@ -84,9 +86,12 @@ class Event(Node):
         status: ParticipationStatus | None = None,  # type: ignore[valid-type]
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection["EventParticipation"]:
         ctx, scope = info.context, (self.pk, status)
-        request = participants.ParticipantsRequest(self.pk, status, page_request(first, after))
+        page = page_request(first, after, last, before)
+        request = participants.ParticipantsRequest(self.pk, status, page)
         rows = await load_page(ctx.loaders.of(participants.participant_pages_by_request), request)
         counts = ctx.loaders.of(participants.participant_counts_by_scope)
         nodes = [EventParticipation.from_row(row[0]) for row in rows.rows]
@@ -94,14 +99,19 @@ class Event(Node):
 
 
 @strawberry.type
-class EventParticipation:
+class EventParticipation(Node):
     event_pk: strawberry.Private[int]
     contact_pk: strawberry.Private[int]
     status: ParticipationStatus  # type: ignore[valid-type]
 
     @classmethod
     def from_row(cls, row: models.EventParticipation) -> "EventParticipation":
-        return cls(event_pk=row.event_id, contact_pk=row.contact_id, status=row.status)
+        return cls(
+            id=strawberry.ID(to_global_id("EventParticipation", row.event_id, row.contact_id)),
+            event_pk=row.event_id,
+            contact_pk=row.contact_id,
+            status=row.status,
+        )
 
     @strawberry.field
     def event(self, info: Info) -> Event:
@@ -131,6 +141,20 @@ async def _fetch_targets(ctx: Context, pks: Sequence[int]) -> list[Target | None
 async def _fetch_events(ctx: Context, pks: Sequence[int]) -> list[Event | None]:
     rows = await ctx.loaders.of(reference.events_by_id).load_many(pks)
     return [Event.from_row(row) if row is not None else None for row in rows]
+
+
+@node_fetcher("EventParticipation", key=pair_key)
+async def _fetch_participations(
+    ctx: Context, keys: Sequence[tuple[int, int]]
+) -> list[EventParticipation | None]:
+    rows = await ctx.loaders.of(nodes.participations_by_key).load_many(keys)
+    return [EventParticipation.from_row(row) if row is not None else None for row in rows]
+
+
+@node_fetcher("InterlocutorType", key=text_key)
+async def _fetch_interlocutor_types(ctx: Context, codes: Sequence[str]) -> list[InterlocutorType | None]:
+    rows = await ctx.loaders.of(nodes.interlocutor_types_by_code).load_many(codes)
+    return [InterlocutorType.from_row(row) if row is not None else None for row in rows]
 
 
 @strawberry.type

@@ -12,6 +12,7 @@ from schema.contacts import Contact, ContactLink, ExternalCollaborator, Extranet
 from schema.guards import EXTENSIONS
 from schema.lifecycle import LifecycleMutations
 from schema.lists import ContactListQueries
+from schema.lookups import LookupQueries
 from schema.normalization import NormalizationMutations
 from schema.organization_mutations import OrganizationMutations
 from schema.organizations import Affair, Client, OrganizationQueries, Site, Supplier, ThirdParty
@@ -22,7 +23,9 @@ from schema.viewer import ViewerQueries
 
 
 @strawberry.type
-class Query(ViewerQueries, ContactListQueries, OrganizationQueries, ReferenceQueries, RecipientQueries):
+class Query(
+    ViewerQueries, LookupQueries, ContactListQueries, OrganizationQueries, ReferenceQueries, RecipientQueries
+):
     pass
 
 

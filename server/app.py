@@ -11,7 +11,6 @@ from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.datastructures import QueryParams
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
@@ -26,7 +25,10 @@ from schema.schema import schema
 from server.auth import BadToken, viewer_from_header
 from server.bodies import WellFormedBodies, decode_json
 from server.busy import failed_busy, mark_busy
+from server.cors import cors_middleware
 from server.http import GraphQLOverHTTP
+from server.logs import RequestLog
+from server.metrics import Metrics, metrics_endpoint
 from server.settings import Settings, SettingsError
 from server.trusted_documents import PortalDocuments, load_documents
 
@@ -45,6 +47,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         db = database or open_database(settings.database_url)
         app.state.db = db
+        app.state.metrics.watch_pool(db)
         app.state.head_revision = head_revision()
         try:
             yield
@@ -52,22 +55,24 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
             if database is None:
                 await db.dispose()
 
+    metrics = Metrics()
     routes = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/graphql", Authenticated(graphql, settings.secret, portal_documents), methods=["GET", "POST"]),
+        Route("/metrics", metrics_endpoint(metrics, open_to_all=settings.metrics, secret=settings.secret)),
     ]
-    # CORS outermost, so that a browser may read every refusal, 413 included.
-    middleware = [Middleware(BodyLimit, max_bytes=MAX_BODY_BYTES), Middleware(WellFormedBodies)]
-    if settings.cors_origins:
-        cors = Middleware(
-            CORSMiddleware,
-            allow_origins=list(settings.cors_origins),
-            allow_methods=["GET", "POST"],
-            allow_headers=["Authorization", "Content-Type"],
-        )
-        middleware.insert(0, cors)
-    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    # The request log outermost (it times and counts everything, refusals included), then CORS,
+    # so that a browser may read every refusal, 413 included.
+    middleware = [
+        Middleware(RequestLog, on_finish=metrics.observe),
+        *cors_middleware(settings),
+        Middleware(BodyLimit, max_bytes=MAX_BODY_BYTES),
+        Middleware(WellFormedBodies),
+    ]
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app.state.metrics = metrics
+    return app
 
 
 async def healthz(_request: Request) -> Response:
@@ -146,7 +151,7 @@ class Authenticated:
         self.run = PortalDocuments(graphql, portal_documents)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        scope["carnet.request_id"] = uuid.uuid4().hex[:16]
+        scope.setdefault("carnet.request_id", uuid.uuid4().hex[:16])  # RequestLog gives one first
         if _wants_ide(scope):
             await (await self._ide_page(scope))(scope, receive, send)
             return

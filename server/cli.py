@@ -12,29 +12,39 @@ from datetime import timedelta
 from pathlib import Path
 
 from db.engine import open_database
-from db.migrate import upgrade
+from db.migrate import migrate_to, upgrade
 from resolvers.access import Role
 from server.auth import issue_token
+from server.failures import OneLineParser, failure_message
 from server.settings import Settings, SettingsError, checked_database_url, system_clock
 
 SECRET_FILE = Path("var/secret")
+MAX_TTL_HOURS = 24 * 366
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; any failure is one line on stderr and a non-zero exit, never a traceback."""
     parser = _parser()
+    if not (sys.argv[1:] if argv is None else argv):
+        parser.print_usage(sys.stderr)  # `carnet` alone: what it can do, not an error message
+        return 2
     arguments = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         return int(arguments.run(arguments) or 0)
     except SettingsError as error:
-        print(f"carnet: {error}", file=sys.stderr)
-        return 2
+        return _fail(str(error), status=2)
+    except Exception as error:  # one line for the operator; the details would be a traceback
+        return _fail(failure_message(error), status=1)
+
+
+def _fail(message: str, *, status: int) -> int:
+    print(f"carnet: {message}", file=sys.stderr)
+    return status
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="carnet", description="Carnet, the contact module, as a GraphQL API."
-    )
+    parser = OneLineParser(prog="carnet", description="Carnet, the contact module, as a GraphQL API.")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="apply migrations, then serve /graphql")
@@ -44,14 +54,17 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-migrate", action="store_true", help="do not apply migrations first")
     serve.set_defaults(run=_serve)
 
-    migrate = commands.add_parser("migrate", help="apply the database migrations")
+    migrate = commands.add_parser("migrate", help="apply the database migrations (up or down)")
     migrate.add_argument("--database-url")
+    migrate.add_argument(
+        "--revision", default="head", help="head (default), base, or a revision id: up or down to it"
+    )
     migrate.set_defaults(run=_migrate)
 
     token = commands.add_parser("token", help="print a bearer token")
     token.add_argument("--role", required=True, choices=[role.value for role in Role])
     token.add_argument("--subject", required=True)
-    token.add_argument("--ttl-hours", type=float, default=12.0)
+    token.add_argument("--ttl-hours", type=float, default=12.0, help=f"at most {MAX_TTL_HOURS}")
     token.set_defaults(run=_token)
 
     demo = commands.add_parser("demo-data", help="load a believable French data set")
@@ -78,7 +91,9 @@ def _serve(arguments: argparse.Namespace) -> int:
     import uvicorn
 
     from server.app import create_app
+    from server.logs import configure_logging
 
+    configure_logging()  # JSON lines from here on, the migrations' own included
     settings = _settings(arguments)
     if not settings.secret:
         settings = _with_local_secret(settings)
@@ -86,7 +101,9 @@ def _serve(arguments: argparse.Namespace) -> int:
         asyncio.run(_apply_migrations(settings.database_url))
     app = create_app(settings)
     _calm_the_collector()
-    uvicorn.run(app, host=arguments.host, port=arguments.port, log_level="info")
+    # Carnet's request log (server/logs.py) replaces uvicorn's access log, which would print
+    # query strings (GET variables: personal data); uvicorn's own records become JSON lines too.
+    uvicorn.run(app, host=arguments.host, port=arguments.port, access_log=False, log_config=None)
     return 0
 
 
@@ -129,9 +146,21 @@ async def _apply_migrations(url: str) -> None:
 
 def _migrate(arguments: argparse.Namespace) -> int:
     settings = _settings(arguments)
-    asyncio.run(_apply_migrations(settings.database_url))
-    print(f"Migrated {_safe_url(settings.database_url)}.")
+    if arguments.revision == "head":
+        asyncio.run(_apply_migrations(settings.database_url))
+        print(f"Migrated {_safe_url(settings.database_url)}.")
+        return 0
+    done = asyncio.run(_migrate_to(settings.database_url, arguments.revision))
+    print(f"Migrated {_safe_url(settings.database_url)}: {done} to {arguments.revision}.")
     return 0
+
+
+async def _migrate_to(url: str, revision: str) -> str:
+    database = open_database(url)
+    try:
+        return await migrate_to(database.engine, revision)
+    finally:
+        await database.dispose()
 
 
 def _token(arguments: argparse.Namespace) -> int:
@@ -139,8 +168,10 @@ def _token(arguments: argparse.Namespace) -> int:
     secret = settings.secret or (SECRET_FILE.read_text().strip() if SECRET_FILE.exists() else "")
     if not secret:
         raise SettingsError("CARNET_SECRET is not set and there is no ./var/secret yet (run `carnet serve`).")
-    if arguments.ttl_hours <= 0:
-        raise SettingsError("--ttl-hours must be positive.")
+    if not arguments.subject.strip():
+        raise SettingsError("--subject must name who the token is for.")
+    if not 0 < arguments.ttl_hours <= MAX_TTL_HOURS:  # NaN and infinity fail this too
+        raise SettingsError(f"--ttl-hours must be positive and at most {MAX_TTL_HOURS} (one year).")
     ttl = timedelta(hours=arguments.ttl_hours)
     print(
         f"A {arguments.role} token for {arguments.subject!r}, valid {arguments.ttl_hours:g} h:",
@@ -155,6 +186,8 @@ def _token(arguments: argparse.Namespace) -> int:
 def _demo_data(arguments: argparse.Namespace) -> int:
     from server.demo import load_demo_data
 
+    if arguments.contacts < 0:  # refused before anything is created or migrated
+        raise SettingsError("--contacts must be 0 or more.")
     settings = _settings(arguments)
     asyncio.run(_apply_migrations(settings.database_url))
     asyncio.run(load_demo_data(settings, contacts=arguments.contacts))

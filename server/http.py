@@ -8,6 +8,7 @@ is what that media type's section of the spec asks for. A mutation sent with GET
 `Allow: POST`.
 """
 
+import re
 from typing import Any
 
 from cross_web import HTTPException
@@ -22,6 +23,7 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
 from schema.context import Context
+from server.logs import ERROR_CODES, OPERATION
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
@@ -66,6 +68,23 @@ def is_request_error(result: ExecutionResult) -> bool:
     return result.data is None and bool(errors) and all(error.path is None for error in errors)
 
 
+# The first operation's name, past comments: enough to label a log line and a metric without
+# parsing the document twice (graphql-core does not hand back the name it chose).
+_OPERATION = re.compile(r"^(?:\s|,|#[^\n]*)*(query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)")
+
+
+def operation_label(operation_name: object, query: object) -> str:
+    """The operation's name as the client gave it or named it in the document, else "anonymous"."""
+    if isinstance(operation_name, str) and operation_name:
+        return operation_name[:100]
+    named = _OPERATION.match(query) if isinstance(query, str) else None
+    return named.group(2)[:100] if named else "anonymous"
+
+
+def error_codes(result: ExecutionResult) -> list[str]:
+    return sorted({str((error.extensions or {}).get("code", "UNKNOWN")) for error in result.errors or []})
+
+
 class MethodNotAllowed(HTTPException):
     """A mutation sent with GET: the spec's 405, naming the method that would work."""
 
@@ -93,6 +112,9 @@ class GraphQLOverHTTP(GraphQL[Context, None]):
         return sub_response
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        data = kwargs.get("request_data")
+        if data is not None and "request" in kwargs:
+            kwargs["request"].scope[OPERATION] = operation_label(data.operation_name, data.query)
         try:
             return await super().execute_single(*args, **kwargs)
         except HTTPException as error:
@@ -103,6 +125,7 @@ class GraphQLOverHTTP(GraphQL[Context, None]):
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         processed = await super().process_result(request, result)
+        request.scope.setdefault(ERROR_CODES, []).extend(error_codes(result))
         sub_response: Response = request.scope[_SUB_RESPONSE]
         if sub_response.media_type == GRAPHQL_RESPONSE_JSON and is_request_error(result):
             processed.pop("data", None)  # type: ignore[misc]

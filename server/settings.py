@@ -1,6 +1,7 @@
 """Settings, read once from the environment into a frozen value passed to `create_app`."""
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -32,7 +33,9 @@ class Settings:
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Paris"))
     graphiql: bool = True
     cors_origins: tuple[str, ...] = ()
+    cors_headers: tuple[str, ...] = ()
     query_stats: bool = False
+    metrics: bool = False
     max_selection: int = DEFAULT_MAX_SELECTION
     # CARNET_PORTAL_DOCUMENTS: the only documents a PORTAL caller may run, keyed by SHA-256.
     portal_documents: Path | None = None
@@ -52,7 +55,9 @@ class Settings:
             "timezone": _zone(env.get("CARNET_TIMEZONE") or "Europe/Paris"),
             "graphiql": _flag(env, "CARNET_GRAPHIQL", default=True),
             "cors_origins": _origins(env.get("CARNET_CORS_ORIGINS", "")),
+            "cors_headers": _header_names(env.get("CARNET_CORS_HEADERS", "")),
             "query_stats": _flag(env, "CARNET_QUERY_STATS", default=False),
+            "metrics": _flag(env, "CARNET_METRICS", default=False),
             "max_selection": _positive(env, "CARNET_MAX_SELECTION", DEFAULT_MAX_SELECTION),
             "portal_documents": Path(env["CARNET_PORTAL_DOCUMENTS"])
             if env.get("CARNET_PORTAL_DOCUMENTS")
@@ -97,6 +102,18 @@ def _origins(raw: str) -> tuple[str, ...]:
                 f"CARNET_CORS_ORIGINS: {origin!r} is not an origin like https://spa.example.com."
             )
     return origins
+
+
+def _header_names(raw: str) -> tuple[str, ...]:
+    names = tuple(name.strip() for name in raw.split(",") if name.strip())
+    for name in names:
+        if not _TOKEN.fullmatch(name):
+            raise SettingsError(f"CARNET_CORS_HEADERS: {name!r} is not an HTTP header name.")
+    return names
+
+
+# RFC 9110's token: what a header name may be made of.
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
 
 def _is_origin(value: str) -> bool:

@@ -1,6 +1,8 @@
 """Alembic environment: async engines, batch mode on SQLite, the models' naming convention."""
 
 import asyncio
+import os
+from logging.config import fileConfig
 from typing import Any
 
 from alembic import context
@@ -12,6 +14,8 @@ from db.models import Base
 
 config = context.config
 target_metadata = Base.metadata
+# The server's default database, when Alembic's own commands run without CARNET_DATABASE_URL.
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/carnet.db"
 
 
 def configure_options() -> dict[str, Any]:
@@ -29,8 +33,17 @@ def run_on(connection: Connection) -> None:
         context.run_migrations()
 
 
+def database_url() -> str:
+    """`carnet migrate` sets the URL; Alembic's own commands (alembic.ini) read the environment."""
+    return (
+        config.get_main_option("sqlalchemy.url")
+        or os.environ.get("CARNET_DATABASE_URL")
+        or DEFAULT_DATABASE_URL
+    )
+
+
 async def run_async() -> None:
-    engine = create_async_engine(config.get_main_option("sqlalchemy.url") or "")
+    engine = create_async_engine(database_url())
     async with engine.connect() as connection:
         await connection.run_sync(run_on)
     await engine.dispose()
@@ -41,4 +54,6 @@ given = config.attributes.get("connection")
 if given is not None:
     run_on(given)
 else:
+    if config.config_file_name is not None:  # alembic.ini: its logging section
+        fileConfig(config.config_file_name, disable_existing_loggers=False)
     asyncio.run(run_async())

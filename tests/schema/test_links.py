@@ -645,9 +645,10 @@ async def test_a_client_lists_its_active_interlocutors_by_type_in_name_order(
     ]
 
 
-async def test_the_portal_meets_no_hidden_or_disappeared_interlocutor(
+async def test_the_portal_meets_no_hidden_interlocutor_and_no_one_meets_a_disappeared_one(
     db: Database, graphql: GraphQL, world: dict[str, Any]
 ) -> None:
+    # Rule 6: a disappeared contact is no longer anyone's interlocutor, staff's included.
     acme = world["acme"]
     for name, hidden, status in (
         ("Visible", False, ContactStatus.ACTIVE),
@@ -664,7 +665,6 @@ async def test_the_portal_meets_no_hidden_or_disappeared_interlocutor(
     assert [link["contact"]["lastName"] for link in portal.data["node"]["interlocutors"]] == ["Visible"]  # type: ignore[index]
     assert [link["contact"]["lastName"] for link in staff.data["node"]["interlocutors"]] == [  # type: ignore[index]
         "Caché",
-        "Parti",
         "Visible",
     ]
 

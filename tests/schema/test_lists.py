@@ -41,6 +41,10 @@ def statements(result: Any) -> int:
 
 @pytest.fixture
 async def world(db: Database) -> dict[str, str]:
+    return await lists_world(db)
+
+
+async def lists_world(db: Database) -> dict[str, str]:
     """Contacts at a client with two sites, a supplier; the global ids the filters take."""
     acme = await factories.client(db, code="ACME", name="Acme Industrie")
     paris = await factories.site(db, acme, code="PAR", name="Paris")

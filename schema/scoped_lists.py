@@ -1,0 +1,43 @@
+"""The contacts of an organisation, site, affair or target: the root `contacts`, scoped.
+
+One field definition for all of them, so that every contacts connection takes the same
+arguments (DOMAIN "Reading lists"): filter, orderBy, first, after, last, before.
+"""
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+
+from resolvers.contact_lists import ContactFilter as ContactScope
+from schema.context import Info
+from schema.pagination import Connection, page_request
+
+if TYPE_CHECKING:
+    from schema.contacts import Contact
+    from schema.lists import ContactFilter, ContactOrder
+
+LazyContact = Annotated["Contact", strawberry.lazy("schema.contacts")]
+LazyFilter = Annotated["ContactFilter", strawberry.lazy("schema.lists")]
+LazyOrder = Annotated["ContactOrder", strawberry.lazy("schema.lists")]
+
+
+def scoped_contacts(scope: Callable[[Any], ContactScope], description: str) -> Any:
+    """A `contacts` field of the objects whose scope `scope` gives (e.g. an organisation's links)."""
+
+    async def contacts(
+        root: Any,
+        info: Info,
+        filter: LazyFilter | None = None,
+        order_by: list[LazyOrder] | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[LazyContact]:
+        from schema.lists import contact_connection
+
+        page = page_request(first, after, last, before)
+        return await contact_connection(info, filter=filter, scope=scope(root), order=order_by, page=page)
+
+    return strawberry.field(resolver=contacts, description=description)
