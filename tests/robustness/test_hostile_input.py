@@ -1,6 +1,7 @@
 """What a hostile or careless client sends, through the HTTP app, on both engines: a clear
 refusal with a code, never a 5xx or INTERNAL, and nothing written (issue 11, 3 and 5)."""
 
+import base64
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,7 +23,12 @@ NESTED = (
     "contacts(first: 100) { edges { node { links { organization { ... on Client {"
     " contacts(first: 100) { totalCount } } } } } } }"
 )
+PAGE_AFTER = "query ($c: String) { contacts(first: 1, after: $c) { totalCount } }"
 ELEVEN_WORDS = " ".join(f"mot{n}" for n in range(11))
+
+
+def _b64(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode()
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,14 @@ CASES = [
     Case("a 51-letter word", _graphql(SEARCH_CONTACTS, s="a" * 51), 200, "BAD_USER_INPUT"),
     Case("NUL in a search", _graphql(SEARCH_CONTACTS, s="ma\x00rtin"), 200, "BAD_USER_INPUT"),
     Case("lone surrogate in a search", _graphql(SEARCH_CLIENTS, s="ma\ud800"), 200, "BAD_USER_INPUT"),
+    Case("a garbage cursor", _graphql(PAGE_AFTER, c="!!not base64!!"), 200, "BAD_USER_INPUT"),
+    Case("a 100,000-deep cursor", _graphql(PAGE_AFTER, c=_b64("[" * 100_000)), 200, "BAD_USER_INPUT"),
+    Case(
+        "a cursor of another list",
+        _graphql(PAGE_AFTER, c=_b64('["abc", "x", "y", 1]')),
+        200,
+        "BAD_USER_INPUT",
+    ),
     Case("NUL in an id", _graphql(NODE, id="Q29udGFjdDox\x00"), 200, "BAD_USER_INPUT"),
     Case(
         "NUL in a mutation's id",
@@ -165,3 +179,36 @@ async def test_get_with_unreadable_variables_is_400(db: Any, client: httpx.Async
     )
     assert answer.status_code == 400
     assert answer.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
+
+
+FIRST_PAGE = "{ contacts(first: 1) { edges { cursor } } }"
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [
+        lambda values: [*values[:-1], 10**30],  # an id no column can hold
+        lambda values: [values[0], "\ud800", *values[2:]],  # a lone surrogate in a text key
+        lambda values: [values[0], "a\x00b", *values[2:]],  # a NUL in a text key
+        lambda values: [values[0], {"not": "a name"}, *values[2:]],  # an object where a text belongs
+        lambda values: values[:-1],  # a key missing
+    ],
+    ids=["10^30", "lone surrogate", "NUL", "wrong type", "short"],
+)
+async def test_a_forged_cursor_of_the_right_list_is_bad_user_input(
+    db: Any, client: httpx.AsyncClient, forge: Callable[[list[Any]], list[Any]]
+) -> None:
+    acme = await factories.client(db)
+    await factories.contact(db, "Dupont", at=acme)
+    await factories.contact(db, "Martin", at=acme)
+    first = await client.post("/graphql", json={"query": FIRST_PAGE}, headers=bearer())
+    cursor = first.json()["data"]["contacts"]["edges"][0]["cursor"]
+    values = json.loads(base64.urlsafe_b64decode(cursor))
+    forged = _b64(json.dumps(forge(values)))
+
+    answer = await client.post(
+        "/graphql", json={"query": PAGE_AFTER, "variables": {"c": forged}}, headers=bearer()
+    )
+
+    assert answer.status_code == 200
+    assert [error["extensions"]["code"] for error in answer.json()["errors"]] == ["BAD_USER_INPUT"]
