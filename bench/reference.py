@@ -1,5 +1,6 @@
 """The reference query, `contacts(first: 100)` with links, organisation, sites, interlocutor
-types, targets and events: Carnet's throughput against the hand-written limit's."""
+types, targets and events: Carnet's throughput, with compiled plans and with the stock
+executor, against the hand-written limit's, the three taking turns in one run."""
 
 import statistics
 from dataclasses import dataclass, field
@@ -38,14 +39,19 @@ class Options:
 
 @dataclass
 class Throughput:
-    """Requests per second, one figure per run."""
+    """Requests per second, one figure per run: compiled plans (`ours`), stock executor, limit."""
 
     ours: list[float] = field(default_factory=list)
     limit: list[float] = field(default_factory=list)
+    stock: list[float] = field(default_factory=list)
 
     @property
     def ratio(self) -> float:
         return statistics.median(self.ours) / statistics.median(self.limit)
+
+    @property
+    def stock_ratio(self) -> float:
+        return statistics.median(self.stock) / statistics.median(self.limit)
 
 
 async def same_answers(ours: Target, limit: Target) -> None:
@@ -55,12 +61,18 @@ async def same_answers(ours: Target, limit: Target) -> None:
 
 
 async def measure(url: str, options: Options) -> Throughput:
-    """Closed-loop throughput of the reference query, Carnet and the limit taking turns."""
+    """Closed-loop throughput of the reference query, Carnet (compiled, stock) and the limit
+    taking turns, so that the machine's other work weighs on the three alike."""
     result = Throughput()
-    with servers.carnet(url) as ours, servers.limit(url) as limit:
+    with (
+        servers.carnet(url) as ours,
+        servers.carnet(url, compiled=False) as stock,
+        servers.limit(url) as limit,
+    ):
         await same_answers(ours, limit)
+        await same_answers(stock, limit)
         for _ in range(options.runs):
-            for target, runs in ((ours, result.ours), (limit, result.limit)):
+            for target, runs in ((ours, result.ours), (stock, result.stock), (limit, result.limit)):
                 measure = await closed_loop(
                     target,
                     PAYLOAD,

@@ -13,15 +13,21 @@ from server.auth import issue_token
 
 
 @contextmanager
-def carnet(url: str) -> Iterator[Target]:
-    """`carnet serve --no-migrate` over `url`, with a STAFF token; query statistics off."""
+def carnet(url: str, *, compiled: bool = True) -> Iterator[Target]:
+    """`carnet serve --no-migrate` over `url`, with a STAFF token; query statistics off;
+    `compiled=False` runs it with CARNET_COMPILED=0 (graphql-core's stock executor)."""
     secret = secrets.token_urlsafe(48)
     token = issue_token(
         secret, subject="bench", role=Role.STAFF, now=datetime.now(UTC), ttl=timedelta(hours=6)
     )
     port = free_port()
     command = [str(Path(python()).parent / "carnet"), "serve", "--no-migrate", "--database-url", url]
-    env = {"CARNET_SECRET": secret, "CARNET_GRAPHIQL": "0", "CARNET_QUERY_STATS": "0"}
+    env = {
+        "CARNET_SECRET": secret,
+        "CARNET_GRAPHIQL": "0",
+        "CARNET_QUERY_STATS": "0",
+        "CARNET_COMPILED": "1" if compiled else "0",
+    }
     with serving([*command, "--port", str(port)], port, f"carnet-{port}", env):
         yield Target(port, "/graphql", {"Authorization": f"Bearer {token}"})
 

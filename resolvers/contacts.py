@@ -28,7 +28,7 @@ from db.models import (
     TargetMember,
 )
 from resolvers.access import Viewer, visible_contact
-from resolvers.loaders import grouped, in_key_order, members_by_owner
+from resolvers.keyed import grouped, in_key_order, members_by_owner
 
 CIVILITY_ABBREVIATIONS = {
     Civility.MR: "M.",
@@ -63,9 +63,7 @@ async def contacts_by_id(session: AsyncSession, viewer: Viewer, ids: Sequence[in
     return in_key_order(ids, {row.id: row for row in rows}, None)
 
 
-async def links_by_contact_id(
-    session: AsyncSession, _viewer: Viewer, ids: Sequence[int]
-) -> list[list[ContactLink]]:
+async def links_by_contact_id(session: AsyncSession, ids: Sequence[int]) -> list[list[ContactLink]]:
     """A contact's links, primary first, then oldest first."""
     query = (
         select(ContactLink)
@@ -77,7 +75,7 @@ async def links_by_contact_id(
 
 
 async def primary_organization_name_by_contact_id(
-    session: AsyncSession, _viewer: Viewer, ids: Sequence[int]
+    session: AsyncSession, ids: Sequence[int]
 ) -> list[str | None]:
     query = (
         select(ContactLink.contact_id, Organization.name)
@@ -88,7 +86,7 @@ async def primary_organization_name_by_contact_id(
     return in_key_order(ids, dict(rows), None)
 
 
-async def sites_by_link_id(session: AsyncSession, _viewer: Viewer, ids: Sequence[int]) -> list[list[Site]]:
+async def sites_by_link_id(session: AsyncSession, ids: Sequence[int]) -> list[list[Site]]:
     return await members_by_owner(
         session,
         ids,
@@ -99,9 +97,7 @@ async def sites_by_link_id(session: AsyncSession, _viewer: Viewer, ids: Sequence
     )
 
 
-async def affairs_by_contact_id(
-    session: AsyncSession, _viewer: Viewer, ids: Sequence[int]
-) -> list[list[Affair]]:
+async def affairs_by_contact_id(session: AsyncSession, ids: Sequence[int]) -> list[list[Affair]]:
     return await members_by_owner(
         session,
         ids,
@@ -112,9 +108,7 @@ async def affairs_by_contact_id(
     )
 
 
-async def targets_by_contact_id(
-    session: AsyncSession, _viewer: Viewer, ids: Sequence[int]
-) -> list[list[Target]]:
+async def targets_by_contact_id(session: AsyncSession, ids: Sequence[int]) -> list[list[Target]]:
     return await members_by_owner(
         session,
         ids,
@@ -126,7 +120,7 @@ async def targets_by_contact_id(
 
 
 async def participations_by_contact_id(
-    session: AsyncSession, _viewer: Viewer, ids: Sequence[int]
+    session: AsyncSession, ids: Sequence[int]
 ) -> list[list[EventParticipation]]:
     query = (
         select(EventParticipation)
@@ -138,15 +132,13 @@ async def participations_by_contact_id(
     return grouped(ids, [(row.contact_id, row) for row in rows])
 
 
-async def extranet_user_by_contact_id(
-    session: AsyncSession, _viewer: Viewer, ids: Sequence[int]
-) -> list[ExtranetUser | None]:
+async def extranet_user_by_contact_id(session: AsyncSession, ids: Sequence[int]) -> list[ExtranetUser | None]:
     rows = await session.scalars(select(ExtranetUser).where(ExtranetUser.contact_id.in_(ids)))
     return in_key_order(ids, {row.contact_id: row for row in rows}, None)
 
 
 async def collaborator_by_contact_id(
-    session: AsyncSession, _viewer: Viewer, ids: Sequence[int]
+    session: AsyncSession, ids: Sequence[int]
 ) -> list[ExternalCollaborator | None]:
     rows = await session.scalars(select(ExternalCollaborator).where(ExternalCollaborator.contact_id.in_(ids)))
     return in_key_order(ids, {row.contact_id: row for row in rows}, None)

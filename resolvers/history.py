@@ -11,10 +11,10 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ContactChange, FieldChange
-from resolvers.access import Actor, Viewer
+from resolvers.access import Actor
 from resolvers.cursors import list_key
 from resolvers.history_text import Difference
-from resolvers.loaders import grouped
+from resolvers.keyed import grouped
 from resolvers.paging import Page, PageQuery, PageRequest, SortColumn, fetch_pages_each_way
 
 NEWEST_FIRST = [SortColumn(ContactChange.id, descending=True)]
@@ -69,24 +69,20 @@ def _changes_query(contact_id: int) -> Any:
 
 
 async def list_changes(session: AsyncSession, *, contact_id: int, page: PageRequest) -> Page:
-    return (await change_pages_by_request(session, None, [HistoryRequest(contact_id, page)]))[0]
+    return (await change_pages_by_request(session, [HistoryRequest(contact_id, page)]))[0]
 
 
 async def count_changes(session: AsyncSession, *, contact_id: int) -> int:
-    return (await change_counts_by_contact_id(session, None, [contact_id]))[0]
+    return (await change_counts_by_contact_id(session, [contact_id]))[0]
 
 
-async def change_pages_by_request(
-    session: AsyncSession, _viewer: Viewer | None, requests: Sequence[HistoryRequest]
-) -> list[Page]:
+async def change_pages_by_request(session: AsyncSession, requests: Sequence[HistoryRequest]) -> list[Page]:
     """The history pages of several contacts (under a page of contacts): one statement for all."""
     listings = [request.listing() for request in requests]
     return await fetch_pages_each_way(session, ContactChange, listings)
 
 
-async def change_counts_by_contact_id(
-    session: AsyncSession, _viewer: Viewer | None, ids: Sequence[int]
-) -> list[int]:
+async def change_counts_by_contact_id(session: AsyncSession, ids: Sequence[int]) -> list[int]:
     """How many changes each contact has: one statement for all."""
     query = (
         select(ContactChange.contact_id, func.count())
@@ -97,9 +93,7 @@ async def change_counts_by_contact_id(
     return [totals.get(contact_id, 0) for contact_id in ids]
 
 
-async def field_changes_by_change_id(
-    session: AsyncSession, _viewer: Viewer, ids: Sequence[int]
-) -> list[list[FieldChange]]:
+async def field_changes_by_change_id(session: AsyncSession, ids: Sequence[int]) -> list[list[FieldChange]]:
     rows = await session.scalars(
         select(FieldChange).where(FieldChange.change_id.in_(ids)).order_by(FieldChange.id)
     )

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Contact, ContactChange, ContactLink, EventParticipation, InterlocutorType
 from resolvers.access import Viewer, visible_contact
-from resolvers.loaders import in_key_order
+from resolvers.keyed import in_key_order
 
 
 async def links_by_id(session: AsyncSession, viewer: Viewer, ids: Sequence[int]) -> list[ContactLink | None]:
@@ -50,7 +50,7 @@ async def changes_by_id(
 
 
 async def interlocutor_types_by_code(
-    session: AsyncSession, _viewer: Viewer, codes: Sequence[str]
+    session: AsyncSession, codes: Sequence[str]
 ) -> list[InterlocutorType | None]:
     rows = await session.scalars(select(InterlocutorType).where(InterlocutorType.code.in_(codes)))
     return in_key_order(codes, {row.code: row for row in rows}, None)

@@ -9,9 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
 from db.models import Affair, Organization, OrganizationKind, Site
-from resolvers.access import Viewer
 from resolvers.cursors import list_key
-from resolvers.loaders import grouped, in_key_order
+from resolvers.keyed import grouped, in_key_order
 from resolvers.paging import Page, PageQuery, PageRequest, SortColumn, count, fetch_page
 from resolvers.search import search_words
 
@@ -70,31 +69,27 @@ async def count_organizations(session: AsyncSession, *, kind: OrganizationKind, 
     return await count(session, organizations_query(kind, search))
 
 
-async def organizations_by_id(
-    session: AsyncSession, _viewer: Viewer, ids: Sequence[int]
-) -> list[Organization | None]:
+async def organizations_by_id(session: AsyncSession, ids: Sequence[int]) -> list[Organization | None]:
     rows = await session.scalars(select(Organization).where(Organization.id.in_(ids)))
     return in_key_order(ids, {row.id: row for row in rows}, None)
 
 
-async def sites_by_id(session: AsyncSession, _viewer: Viewer, ids: Sequence[int]) -> list[Site | None]:
+async def sites_by_id(session: AsyncSession, ids: Sequence[int]) -> list[Site | None]:
     rows = await session.scalars(select(Site).where(Site.id.in_(ids)))
     return in_key_order(ids, {row.id: row for row in rows}, None)
 
 
-async def sites_by_client_id(session: AsyncSession, _viewer: Viewer, ids: Sequence[int]) -> list[list[Site]]:
+async def sites_by_client_id(session: AsyncSession, ids: Sequence[int]) -> list[list[Site]]:
     rows = await session.scalars(select(Site).where(Site.client_id.in_(ids)).order_by(Site.name_key, Site.id))
     return grouped(ids, [(row.client_id, row) for row in rows])
 
 
-async def affairs_by_id(session: AsyncSession, _viewer: Viewer, ids: Sequence[int]) -> list[Affair | None]:
+async def affairs_by_id(session: AsyncSession, ids: Sequence[int]) -> list[Affair | None]:
     rows = await session.scalars(select(Affair).where(Affair.id.in_(ids)))
     return in_key_order(ids, {row.id: row for row in rows}, None)
 
 
-async def affairs_by_client_id(
-    session: AsyncSession, _viewer: Viewer, ids: Sequence[int]
-) -> list[list[Affair]]:
+async def affairs_by_client_id(session: AsyncSession, ids: Sequence[int]) -> list[list[Affair]]:
     query = select(Affair).where(Affair.client_id.in_(ids)).order_by(Affair.name_key, Affair.id)
     rows = await session.scalars(query)
     return grouped(ids, [(row.client_id, row) for row in rows])

@@ -7,9 +7,8 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ContactLinkInterlocutorType, Event, InterlocutorType, Target
-from resolvers.access import Viewer
 from resolvers.cursors import list_key
-from resolvers.loaders import in_key_order, members_by_owner
+from resolvers.keyed import in_key_order, members_by_owner
 from resolvers.organizations import word_search
 from resolvers.paging import Page, PageQuery, PageRequest, SortColumn, count, fetch_page
 
@@ -50,18 +49,18 @@ async def list_interlocutor_types(session: AsyncSession, *, include_archived: bo
     return list(await session.scalars(query))
 
 
-async def targets_by_id(session: AsyncSession, _viewer: Viewer, ids: Sequence[int]) -> list[Target | None]:
+async def targets_by_id(session: AsyncSession, ids: Sequence[int]) -> list[Target | None]:
     rows = await session.scalars(select(Target).where(Target.id.in_(ids)))
     return in_key_order(ids, {row.id: row for row in rows}, None)
 
 
-async def events_by_id(session: AsyncSession, _viewer: Viewer, ids: Sequence[int]) -> list[Event | None]:
+async def events_by_id(session: AsyncSession, ids: Sequence[int]) -> list[Event | None]:
     rows = await session.scalars(select(Event).where(Event.id.in_(ids)))
     return in_key_order(ids, {row.id: row for row in rows}, None)
 
 
 async def interlocutor_types_by_link_id(
-    session: AsyncSession, _viewer: Viewer, ids: Sequence[int]
+    session: AsyncSession, ids: Sequence[int]
 ) -> list[list[InterlocutorType]]:
     return await members_by_owner(
         session,

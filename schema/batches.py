@@ -1,5 +1,5 @@
-"""Batches over a selection of contacts: the selection input, the batch payload, and the
-association, affair, target and event mutations (DOMAIN.md rules 11 to 13)."""
+"""Batches over a selection of contacts: the selection input, the batch payload, and associating
+the selection to a client's sites (DOMAIN.md rules 11 and 13; memberships are `memberships.py`)."""
 
 from collections.abc import Awaitable, Sequence
 from typing import Protocol
@@ -7,18 +7,15 @@ from typing import Protocol
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db import models
-from resolvers import batches, memberships, selection
+from resolvers import batches, selection
 from resolvers.access import Actor, Viewer
 from resolvers.errors import DomainError
-from resolvers.memberships import Membership
+from schema.contact_lists import ContactFilter
 from schema.context import Context, Info
 from schema.errors import UserError, user_errors
 from schema.ids import key_or_none
-from schema.lists import ContactFilter
 from schema.mutations import run
 from schema.permissions import StaffOnly
-from schema.reference import ParticipationStatus
 
 
 @strawberry.input(
@@ -58,33 +55,6 @@ class AssociateContactsInput:
     site_ids: list[strawberry.ID]
 
 
-@strawberry.input
-class AffairContactsInput:
-    selection: ContactSelection
-    affair_id: strawberry.ID
-
-
-@strawberry.input
-class TargetContactsInput:
-    selection: ContactSelection
-    target_id: strawberry.ID
-
-
-@strawberry.input
-class EventContactsInput:
-    selection: ContactSelection
-    event_id: strawberry.ID
-    status: ParticipationStatus | None = strawberry.field(  # type: ignore[valid-type]
-        default=None, description="Every selected contact's status; none: new ones INVITED, others unchanged."
-    )
-
-
-@strawberry.input
-class RemoveEventContactsInput:
-    selection: ContactSelection
-    event_id: strawberry.ID
-
-
 class SitesBatch(Protocol):
     """`batches.associate_contacts` and `batches.dissociate_contacts`: the same arguments."""
 
@@ -119,49 +89,6 @@ async def _sites_batch(info: Info, input: AssociateContactsInput, change: SitesB
     )
 
 
-async def _add(
-    info: Info,
-    chosen: ContactSelection,
-    membership: Membership,
-    group_id: str,
-    status: models.ParticipationStatus | None = None,
-) -> BatchPayload:
-    ctx = info.context
-    return await run(
-        info,
-        BatchPayload,
-        lambda session, actor: memberships.add_contacts(
-            session,
-            ctx.viewer,
-            chosen.selection(),
-            membership,
-            group_id=key_or_none(group_id, membership.type_name),
-            max_selection=ctx.max_selection,
-            actor=actor,
-            status=status,
-        ),
-    )
-
-
-async def _remove(
-    info: Info, chosen: ContactSelection, membership: Membership, group_id: str
-) -> BatchPayload:
-    ctx = info.context
-    return await run(
-        info,
-        BatchPayload,
-        lambda session, actor: memberships.remove_contacts(
-            session,
-            ctx.viewer,
-            chosen.selection(),
-            membership,
-            group_id=key_or_none(group_id, membership.type_name),
-            max_selection=ctx.max_selection,
-            actor=actor,
-        ),
-    )
-
-
 @strawberry.type
 class BatchMutations:
     @strawberry.mutation(
@@ -177,30 +104,3 @@ class BatchMutations:
     )
     async def dissociate_contacts(self, info: Info, input: AssociateContactsInput) -> BatchPayload:
         return await _sites_batch(info, input, batches.dissociate_contacts)
-
-    @strawberry.mutation(permission_classes=[StaffOnly])
-    async def attach_contacts_to_affair(self, info: Info, input: AffairContactsInput) -> BatchPayload:
-        return await _add(info, input.selection, memberships.AFFAIRS, input.affair_id)
-
-    @strawberry.mutation(permission_classes=[StaffOnly])
-    async def detach_contacts_from_affair(self, info: Info, input: AffairContactsInput) -> BatchPayload:
-        return await _remove(info, input.selection, memberships.AFFAIRS, input.affair_id)
-
-    @strawberry.mutation(permission_classes=[StaffOnly])
-    async def add_contacts_to_target(self, info: Info, input: TargetContactsInput) -> BatchPayload:
-        return await _add(info, input.selection, memberships.TARGETS, input.target_id)
-
-    @strawberry.mutation(permission_classes=[StaffOnly])
-    async def remove_contacts_from_target(self, info: Info, input: TargetContactsInput) -> BatchPayload:
-        return await _remove(info, input.selection, memberships.TARGETS, input.target_id)
-
-    @strawberry.mutation(
-        permission_classes=[StaffOnly],
-        description="With a status, every selected contact gets it; without, new participants are INVITED.",
-    )
-    async def associate_contacts_to_event(self, info: Info, input: EventContactsInput) -> BatchPayload:
-        return await _add(info, input.selection, memberships.EVENTS, input.event_id, input.status)
-
-    @strawberry.mutation(permission_classes=[StaffOnly])
-    async def remove_contacts_from_event(self, info: Info, input: RemoveEventContactsInput) -> BatchPayload:
-        return await _remove(info, input.selection, memberships.EVENTS, input.event_id)

@@ -8,7 +8,7 @@ from typing import Any
 import strawberry
 
 from db import models
-from resolvers import contacts, history, nodes, organizations, reference
+from resolvers import contacts, history
 from resolvers.loaders import now_or_later
 from schema.context import Context, Info
 from schema.history import ContactChange
@@ -19,8 +19,12 @@ from schema.pagination import Connection, connection, load_page, page_request
 from schema.permissions import StaffOnly
 from schema.reference import EventParticipation, InterlocutorType, Target
 
-Civility = strawberry.enum(models.Civility, name="Civility")
-ContactStatus = strawberry.enum(models.ContactStatus, name="ContactStatus")
+Civility = models.Civility
+strawberry.enum(Civility, name="Civility")  # decorates in place: annotate with the class
+ContactStatus = models.ContactStatus
+strawberry.enum(
+    ContactStatus, name="ContactStatus"
+)  # registered in place: ContactStatus is the type to annotate with
 
 
 @strawberry.enum
@@ -88,8 +92,8 @@ class ContactLink(Node):
 
     @strawberry.field
     def organization(self, info: Info) -> Organization:
-        loader = info.context.loaders.of(organizations.organizations_by_id)
-        return now_or_later(loader, self.organization_pk, _organization)  # type: ignore[return-value]
+        loader = info.context.loaders.organizations_by_id
+        return now_or_later(loader, self.organization_pk, _organization)
 
     @strawberry.field(description="leftOn is null or after today")
     def active(self, info: Info) -> bool:
@@ -97,20 +101,20 @@ class ContactLink(Node):
 
     @strawberry.field(description="The client's sites the contact is attached to (client links only).")
     def sites(self, info: Info) -> list[Site]:
-        loader = info.context.loaders.of(contacts.sites_by_link_id)
-        return now_or_later(loader, self.pk, lambda rows: [Site.from_row(row) for row in rows])  # type: ignore[return-value]
+        loader = info.context.loaders.sites_by_link_id
+        return now_or_later(loader, self.pk, lambda rows: [Site.from_row(row) for row in rows])
 
     @strawberry.field
     def interlocutor_types(self, info: Info) -> list[InterlocutorType]:
-        loader = info.context.loaders.of(reference.interlocutor_types_by_link_id)
-        return now_or_later(loader, self.pk, lambda rows: [InterlocutorType.from_row(row) for row in rows])  # type: ignore[return-value]
+        loader = info.context.loaders.interlocutor_types_by_link_id
+        return now_or_later(loader, self.pk, lambda rows: [InterlocutorType.from_row(row) for row in rows])
 
 
 @strawberry.type
 class Contact(Node):
     pk: strawberry.Private[int]
     linkedin_url: strawberry.Private[str | None]
-    civility: Civility | None  # type: ignore[valid-type]
+    civility: Civility | None
     last_name: str
     first_name: str | None
     display_name: str = strawberry.field(description='"Mme Marie DUPONT"')
@@ -122,7 +126,7 @@ class Contact(Node):
     notes: str | None
     hidden_from_crm: bool
     last_follow_up_on: date | None
-    status: ContactStatus  # type: ignore[valid-type]
+    status: ContactStatus
     disappeared_on: date | None
     disappearance_reason: str | None
     version: int
@@ -157,43 +161,43 @@ class Contact(Node):
     async def social_profiles(self, info: Info) -> list[SocialProfile]:
         if self.linkedin_url:
             return [SocialProfile(network=SocialNetwork.LINKEDIN, url=self.linkedin_url, generated=False)]
-        loader = info.context.loaders.of(contacts.primary_organization_name_by_contact_id)
+        loader = info.context.loaders.primary_organization_name_by_contact_id
         url = contacts.linkedin_search_url(self.first_name, self.last_name, await loader.load(self.pk))
         return [SocialProfile(network=SocialNetwork.LINKEDIN, url=url, generated=True)]
 
     @strawberry.field(description="The contact at each organisation, primary first, then oldest first.")
     def links(self, info: Info) -> list[ContactLink]:
-        loader = info.context.loaders.of(contacts.links_by_contact_id)
-        return now_or_later(loader, self.pk, lambda rows: [ContactLink.from_row(row) for row in rows])  # type: ignore[return-value]
+        loader = info.context.loaders.links_by_contact_id
+        return now_or_later(loader, self.pk, lambda rows: [ContactLink.from_row(row) for row in rows])
 
     @strawberry.field
     async def primary_link(self, info: Info) -> ContactLink | None:
-        rows = await info.context.loaders.of(contacts.links_by_contact_id).load(self.pk)
+        rows = await info.context.loaders.links_by_contact_id.load(self.pk)
         return next((ContactLink.from_row(row) for row in rows if row.is_primary), None)
 
     @strawberry.field
     def affairs(self, info: Info) -> list[Affair]:
-        loader = info.context.loaders.of(contacts.affairs_by_contact_id)
-        return now_or_later(loader, self.pk, lambda rows: [Affair.from_row(row) for row in rows])  # type: ignore[return-value]
+        loader = info.context.loaders.affairs_by_contact_id
+        return now_or_later(loader, self.pk, lambda rows: [Affair.from_row(row) for row in rows])
 
     @strawberry.field
     def targets(self, info: Info) -> list[Target]:
-        loader = info.context.loaders.of(contacts.targets_by_contact_id)
-        return now_or_later(loader, self.pk, lambda rows: [Target.from_row(row) for row in rows])  # type: ignore[return-value]
+        loader = info.context.loaders.targets_by_contact_id
+        return now_or_later(loader, self.pk, lambda rows: [Target.from_row(row) for row in rows])
 
     @strawberry.field(description="The events the contact takes part in, latest first.")
     def events(self, info: Info) -> list[EventParticipation]:
-        loader = info.context.loaders.of(contacts.participations_by_contact_id)
-        return now_or_later(loader, self.pk, lambda rows: [EventParticipation.from_row(row) for row in rows])  # type: ignore[return-value]
+        loader = info.context.loaders.participations_by_contact_id
+        return now_or_later(loader, self.pk, lambda rows: [EventParticipation.from_row(row) for row in rows])
 
     @strawberry.field
     async def extranet_user(self, info: Info) -> "ExtranetUser | None":
-        row = await info.context.loaders.of(contacts.extranet_user_by_contact_id).load(self.pk)
+        row = await info.context.loaders.extranet_user_by_contact_id.load(self.pk)
         return ExtranetUser.from_row(row) if row is not None else None
 
     @strawberry.field
     async def external_collaborator(self, info: Info) -> "ExternalCollaborator | None":
-        row = await info.context.loaders.of(contacts.collaborator_by_contact_id).load(self.pk)
+        row = await info.context.loaders.collaborator_by_contact_id.load(self.pk)
         return ExternalCollaborator.from_row(row) if row is not None else None
 
     @strawberry.field(
@@ -213,10 +217,10 @@ class Contact(Node):
     ) -> Connection[ContactChange] | None:
         ctx, contact_id = info.context, self.pk
         request = history.HistoryRequest(contact_id, page_request(first, after, last, before))
-        rows = await load_page(ctx.loaders.of(history.change_pages_by_request), request)
-        counts = ctx.loaders.of(history.change_counts_by_contact_id)
+        rows = await load_page(ctx.loaders.change_pages_by_request, request)
+        counts = ctx.loaders.change_counts_by_contact_id
         nodes = [ContactChange.from_row(row[0]) for row in rows.rows]
-        return connection(rows, nodes, lambda: counts.load(contact_id))  # type: ignore[return-value]
+        return connection(rows, nodes, lambda: counts.load(contact_id))
 
 
 @strawberry.type
@@ -277,7 +281,7 @@ class ExternalCollaborator(Account):
 
 async def load_contact(ctx: Context, pk: int) -> Contact:
     """A contact reached through something that points to it, already checked as visible."""
-    row = await ctx.loaders.of(contacts.contacts_by_id).load(pk)
+    row = await ctx.loaders.contacts_by_id.load(pk)
     if row is None:
         raise LookupError(f"contact {pk} is not visible here")
     return Contact.from_row(row)
@@ -285,23 +289,23 @@ async def load_contact(ctx: Context, pk: int) -> Contact:
 
 @node_fetcher("Contact")
 async def _fetch_contacts(ctx: Context, pks: Sequence[int]) -> list[Contact | None]:
-    rows = await ctx.loaders.of(contacts.contacts_by_id).load_many(pks)
+    rows = await ctx.loaders.contacts_by_id.load_many(pks)
     return [Contact.from_row(row) if row is not None else None for row in rows]
 
 
 @node_fetcher("ContactLink")
 async def _fetch_links(ctx: Context, pks: Sequence[int]) -> list[ContactLink | None]:
-    rows = await ctx.loaders.of(nodes.links_by_id).load_many(pks)
+    rows = await ctx.loaders.links_by_id.load_many(pks)
     return [ContactLink.from_row(row) if row is not None else None for row in rows]
 
 
 @node_fetcher("ExtranetUser")
 async def _fetch_extranet_users(ctx: Context, pks: Sequence[int]) -> list[ExtranetUser | None]:
-    rows = await ctx.loaders.of(contacts.extranet_users_by_id).load_many(pks)
+    rows = await ctx.loaders.extranet_users_by_id.load_many(pks)
     return [ExtranetUser.from_row(row) if row is not None else None for row in rows]
 
 
 @node_fetcher("ExternalCollaborator")
 async def _fetch_collaborators(ctx: Context, pks: Sequence[int]) -> list[ExternalCollaborator | None]:
-    rows = await ctx.loaders.of(contacts.collaborators_by_id).load_many(pks)
+    rows = await ctx.loaders.collaborators_by_id.load_many(pks)
     return [ExternalCollaborator.from_row(row) if row is not None else None for row in rows]

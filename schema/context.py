@@ -23,9 +23,19 @@ class Context:
     max_selection: int
     request_id: str
     report_query_stats: bool = False
+    # Queries run through compiled plans (schema/compiled/); off: the stock executor only.
+    compiled: bool = True
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
+        self.renew_loaders()
+
+    def release(self) -> None:
+        """The request is answered: let what its loaders read go (resolvers.loaders.Loaders.release)."""
+        self.loaders.release()
+
+    def renew_loaders(self) -> None:
+        """A fresh set of loaders: what a compiled plan that gave up leaves must not be reused."""
         self.loaders = Loaders(self.db, self.viewer)
 
 

@@ -8,14 +8,17 @@ from graphql import GraphQLError
 from resolvers.errors import DomainError, ErrorCode
 from schema.ids import to_global_id
 
-UserErrorCode = strawberry.enum(ErrorCode, name="UserErrorCode")
+UserErrorCode = ErrorCode
+strawberry.enum(
+    UserErrorCode, name="UserErrorCode"
+)  # registered in place: UserErrorCode is the type to annotate with
 
 
 @strawberry.type
 class UserError:
     field: list[str] | None
     message: str
-    code: UserErrorCode  # type: ignore[valid-type]
+    code: UserErrorCode
     contact_id: strawberry.ID | None = None
 
 

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from db import models
-from resolvers import history, nodes
 from resolvers.history_text import Difference
 from schema.context import Context, Info
 from schema.ids import to_global_id
@@ -72,7 +71,7 @@ class ContactChange(Node):
 
     @strawberry.field
     async def changes(self, info: Info) -> list[FieldChange]:
-        rows = await info.context.loaders.of(history.field_changes_by_change_id).load(self.pk)
+        rows = await info.context.loaders.field_changes_by_change_id.load(self.pk)
         return [
             FieldChange(
                 contact_pk=self.contact_pk,
@@ -87,5 +86,5 @@ class ContactChange(Node):
 
 @node_fetcher("ContactChange")
 async def _fetch_changes(ctx: Context, pks: Sequence[int]) -> list[ContactChange | None]:
-    rows = await ctx.loaders.of(nodes.changes_by_id).load_many(pks)
+    rows = await ctx.loaders.changes_by_id.load_many(pks)
     return [ContactChange.from_row(row) if row is not None else None for row in rows]

@@ -1,4 +1,4 @@
-"""A card over its life, as mutations: quick creation, links, follow-up, disappearance, return.
+"""A card over its life, as mutations: quick creation, follow-up, disappearance, return.
 
 Every one takes `expectedVersion`, goes through the card (version raised, history recorded under
 the mutation's name) and answers a `ContactPayload`.
@@ -9,12 +9,11 @@ from typing import Any
 
 import strawberry
 
-from resolvers import lifecycle, links
-from resolvers.organizations import OrganizationRef
-from schema.card import LINK_FIELDS, ContactLinkInput, ContactPayload, site_pks
+from resolvers import lifecycle
+from schema.contact_edits import CardInput, ContactPayload
 from schema.contacts import Civility
 from schema.context import Info
-from schema.ids import organization_ref, pk_of
+from schema.ids import pk_of
 from schema.inputs import UNSET, given, or_none
 from schema.mutations import run
 from schema.permissions import StaffOnly
@@ -23,7 +22,7 @@ from schema.permissions import StaffOnly
 @strawberry.input
 class QuickCreateContactInput:
     affair_id: strawberry.ID
-    civility: Civility | None = UNSET  # type: ignore[valid-type]
+    civility: Civility | None = UNSET
     last_name: str
     first_name: str | None = UNSET
     email: str | None = UNSET
@@ -31,63 +30,6 @@ class QuickCreateContactInput:
 
     def fields(self) -> dict[str, Any]:
         return given(self, "civility", "last_name", "first_name", "email", "phone")
-
-
-@strawberry.input
-class CardInput:
-    """What every mutation of one card starts with (not itself a GraphQL type)."""
-
-    contact_id: strawberry.ID
-    expected_version: int | None = UNSET
-
-    def contact_pk(self) -> int:
-        return pk_of(self.contact_id, "Contact", ("input", "contactId"))
-
-    def version(self) -> int | None:
-        return or_none(self.expected_version)
-
-
-@strawberry.input
-class LinkContactInput(CardInput):
-    link: ContactLinkInput
-
-
-@strawberry.input
-class UpdateContactLinkInput(CardInput):
-    organization_id: strawberry.ID
-    is_primary: bool | None = UNSET
-    function: str | None = UNSET
-    department: str | None = UNSET
-    email: str | None = UNSET
-    phone: str | None = UNSET
-    mobile: str | None = UNSET
-    fax: str | None = UNSET
-    extension: str | None = UNSET
-    left_on: date | None = UNSET
-    site_ids: list[strawberry.ID] | None = UNSET
-    receives_invoices: bool | None = UNSET
-    receives_invoices_all_sites: bool | None = UNSET
-    receives_reminders: bool | None = UNSET
-    receives_reminders_all_sites: bool | None = UNSET
-    interlocutor_type_codes: list[str] | None = UNSET
-
-    def organization(self) -> OrganizationRef:
-        return organization_ref(self.organization_id, ("input", "organizationId"))
-
-    def fields(self) -> dict[str, Any]:
-        """The link's fields given, site ids decoded (NOT_FOUND at their path)."""
-        values = given(self, "is_primary", *LINK_FIELDS)
-        if self.site_ids is not strawberry.UNSET:
-            values["site_ids"] = site_pks(self.site_ids, ("input",))
-        return values
-
-
-@strawberry.input
-class UnlinkContactInput(CardInput):
-    organization_id: strawberry.ID
-
-    def organization(self) -> OrganizationRef:
-        return organization_ref(self.organization_id, ("input", "organizationId"))
 
 
 @strawberry.input
@@ -125,57 +67,6 @@ class LifecycleMutations:
                 actor,
                 affair_id=pk_of(input.affair_id, "Affair", ("input", "affairId")),
                 fields=input.fields(),
-            ),
-        )
-
-    @strawberry.mutation(
-        permission_classes=[StaffOnly], description="Attach the contact to another organisation."
-    )
-    async def link_contact(self, info: Info, input: LinkContactInput) -> ContactPayload:
-        return await run(
-            info,
-            ContactPayload,
-            lambda session, actor: links.link_contact(
-                session,
-                actor,
-                contact_id=input.contact_pk(),
-                expected_version=input.version(),
-                link=input.link.fields(("input", "link")),
-            ),
-        )
-
-    @strawberry.mutation(
-        permission_classes=[StaffOnly],
-        description="Change a link: left out is unchanged, null clears; isPrimary true promotes it.",
-    )
-    async def update_contact_link(self, info: Info, input: UpdateContactLinkInput) -> ContactPayload:
-        return await run(
-            info,
-            ContactPayload,
-            lambda session, actor: links.update_contact_link(
-                session,
-                actor,
-                contact_id=input.contact_pk(),
-                expected_version=input.version(),
-                organization=input.organization(),
-                fields=input.fields(),
-            ),
-        )
-
-    @strawberry.mutation(
-        permission_classes=[StaffOnly],
-        description="Remove a link; never the last one. The oldest remaining replaces a removed primary.",
-    )
-    async def unlink_contact(self, info: Info, input: UnlinkContactInput) -> ContactPayload:
-        return await run(
-            info,
-            ContactPayload,
-            lambda session, actor: links.unlink_contact(
-                session,
-                actor,
-                contact_id=input.contact_pk(),
-                expected_version=input.version(),
-                organization=input.organization(),
             ),
         )
 

@@ -13,12 +13,13 @@ from schema.history import FieldChange
 from schema.mutations import run
 from schema.permissions import StaffOnly
 
-TextStyle = strawberry.enum(normalization.TextStyle, name="TextStyle")
+TextStyle = normalization.TextStyle
+strawberry.enum(TextStyle, name="TextStyle")  # decorates in place: annotate with the class
 
 
 @strawberry.input(description="Exactly one of style or value.")
 class TextRule:
-    style: TextStyle | None = None  # type: ignore[valid-type]
+    style: TextStyle | None = None
     value: str | None = strawberry.field(default=None, description="That exact text for every contact.")
 
     def rule(self) -> normalization.TextRule:

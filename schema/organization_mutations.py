@@ -7,7 +7,7 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
-from resolvers import reference_data
+from resolvers import organization_mutations
 from resolvers.access import Actor
 from schema.context import Info
 from schema.errors import UserError
@@ -39,7 +39,7 @@ _TYPE_NAMES = {CLIENT: "Client", SUPPLIER: "Supplier", THIRD_PARTY: "ThirdParty"
 class CreateClientInput:
     code: str
     name: str
-    status: ClientStatus | None = models.ClientStatus.CLIENT  # type: ignore[valid-type]
+    status: ClientStatus | None = models.ClientStatus.CLIENT
 
 
 @strawberry.input
@@ -68,7 +68,7 @@ class UpdateClientInput:
     id: strawberry.ID
     code: str | None = strawberry.UNSET
     name: str | None = strawberry.UNSET
-    status: ClientStatus | None = strawberry.UNSET  # type: ignore[valid-type]
+    status: ClientStatus | None = strawberry.UNSET
 
 
 @strawberry.input(description="Fields left out stay as they are; null clears (refused where required).")
@@ -136,7 +136,7 @@ def _shown_as(type_: type[Shown]) -> Callable[[models.Organization], Shown]:
 
 def _create(kind: models.OrganizationKind, input: CreateClientInput | CreateOrganizationInput) -> Work:
     status = input.status if isinstance(input, CreateClientInput) else None
-    return lambda session, _: reference_data.create_organization(
+    return lambda session, _: organization_mutations.create_organization(
         session, kind=kind, code=input.code, name=input.name, status=status
     )
 
@@ -144,7 +144,7 @@ def _create(kind: models.OrganizationKind, input: CreateClientInput | CreateOrga
 def _update(
     kind: models.OrganizationKind, input: UpdateClientInput | UpdateOrganizationInput, *fields: str
 ) -> Work:
-    return lambda session, _: reference_data.update_organization(
+    return lambda session, _: organization_mutations.update_organization(
         session,
         organization_id=pk_of(input.id, _TYPE_NAMES[kind], ("input", "id")),
         kind=kind,
@@ -190,7 +190,7 @@ class OrganizationMutations:
         return await run(
             info,
             SITE_PAYLOAD,
-            lambda session, _: reference_data.create_site(
+            lambda session, _: organization_mutations.create_site(
                 session,
                 client_id=pk_of(input.client_id, "Client", ("input", "clientId")),
                 code=input.code,
@@ -204,7 +204,7 @@ class OrganizationMutations:
         return await run(
             info,
             SITE_PAYLOAD,
-            lambda session, _: reference_data.update_site(
+            lambda session, _: organization_mutations.update_site(
                 session,
                 site_id=pk_of(input.id, "Site", ("input", "id")),
                 changes=given(input, "code", "name", "city"),
@@ -216,7 +216,7 @@ class OrganizationMutations:
         return await run(
             info,
             AFFAIR_PAYLOAD,
-            lambda session, _: reference_data.create_affair(
+            lambda session, _: organization_mutations.create_affair(
                 session,
                 client_id=pk_of(input.client_id, "Client", ("input", "clientId")),
                 code=input.code,
@@ -229,7 +229,7 @@ class OrganizationMutations:
         return await run(
             info,
             AFFAIR_PAYLOAD,
-            lambda session, _: reference_data.update_affair(
+            lambda session, _: organization_mutations.update_affair(
                 session,
                 affair_id=pk_of(input.id, "Affair", ("input", "id")),
                 changes=given(input, "code", "name"),

@@ -19,8 +19,14 @@ from schema.scoped_lists import scoped_contacts
 if TYPE_CHECKING:
     from schema.contacts import Contact, ContactLink
 
-OrganizationKind = strawberry.enum(models.OrganizationKind, name="OrganizationKind")
-ClientStatus = strawberry.enum(models.ClientStatus, name="ClientStatus")
+OrganizationKind = models.OrganizationKind
+strawberry.enum(
+    OrganizationKind, name="OrganizationKind"
+)  # registered in place: OrganizationKind is the type to annotate with
+ClientStatus = models.ClientStatus
+strawberry.enum(
+    ClientStatus, name="ClientStatus"
+)  # registered in place: ClientStatus is the type to annotate with
 
 LazyContact = Annotated["Contact", strawberry.lazy("schema.contacts")]
 LazyLink = Annotated["ContactLink", strawberry.lazy("schema.contacts")]
@@ -29,7 +35,7 @@ LazyLink = Annotated["ContactLink", strawberry.lazy("schema.contacts")]
 @strawberry.interface
 class Organization(Node):
     pk: strawberry.Private[int]
-    kind: OrganizationKind  # type: ignore[valid-type]
+    kind: OrganizationKind
     code: str
     name: str
 
@@ -41,17 +47,17 @@ class Organization(Node):
 
 @strawberry.type
 class Client(Organization):
-    status: ClientStatus  # type: ignore[valid-type]
+    status: ClientStatus
 
     @strawberry.field
     def sites(self, info: Info) -> list["Site"]:
-        loader = info.context.loaders.of(organizations.sites_by_client_id)
-        return now_or_later(loader, self.pk, lambda rows: [Site.from_row(row) for row in rows])  # type: ignore[return-value]
+        loader = info.context.loaders.sites_by_client_id
+        return now_or_later(loader, self.pk, lambda rows: [Site.from_row(row) for row in rows])
 
     @strawberry.field
     def affairs(self, info: Info) -> list["Affair"]:
-        loader = info.context.loaders.of(organizations.affairs_by_client_id)
-        return now_or_later(loader, self.pk, lambda rows: [Affair.from_row(row) for row in rows])  # type: ignore[return-value]
+        loader = info.context.loaders.affairs_by_client_id
+        return now_or_later(loader, self.pk, lambda rows: [Affair.from_row(row) for row in rows])
 
     @strawberry.field(
         description="Active links whose interlocutor types include typeCode (all typed links without it)."
@@ -61,7 +67,7 @@ class Client(Organization):
 
         ctx = info.context
         request = contact_lists.InterlocutorsRequest(self.pk, type_code, ctx.today)
-        rows = await ctx.loaders.of(contact_lists.interlocutors_by_request).load(request)
+        rows = await ctx.loaders.interlocutors_by_request.load(request)
         return [ContactLink.from_row(row) for row in rows]
 
 
@@ -153,7 +159,7 @@ class Affair(Node):
 
 
 async def load_organization(ctx: Context, pk: int) -> Client | Supplier | ThirdParty:
-    row = await ctx.loaders.of(organizations.organizations_by_id).load(pk)
+    row = await ctx.loaders.organizations_by_id.load(pk)
     if row is None:  # a foreign key guarantees it; say so loudly if it ever breaks
         raise LookupError(f"organisation {pk} is missing")
     return organization_from_row(row)
@@ -168,7 +174,7 @@ async def load_client(ctx: Context, pk: int) -> Client:
 
 def _organization_fetcher(kind: models.OrganizationKind) -> Any:
     async def fetch(ctx: Context, pks: Sequence[int]) -> list[Any]:
-        rows = await ctx.loaders.of(organizations.organizations_by_id).load_many(pks)
+        rows = await ctx.loaders.organizations_by_id.load_many(pks)
         return [organization_from_row(row) if row is not None and row.kind is kind else None for row in rows]
 
     return fetch
@@ -180,13 +186,13 @@ for _kind, _type in _TYPES.items():
 
 @node_fetcher("Site")
 async def _fetch_sites(ctx: Context, pks: Sequence[int]) -> list[Site | None]:
-    rows = await ctx.loaders.of(organizations.sites_by_id).load_many(pks)
+    rows = await ctx.loaders.sites_by_id.load_many(pks)
     return [Site.from_row(row) if row is not None else None for row in rows]
 
 
 @node_fetcher("Affair")
 async def _fetch_affairs(ctx: Context, pks: Sequence[int]) -> list[Affair | None]:
-    rows = await ctx.loaders.of(organizations.affairs_by_id).load_many(pks)
+    rows = await ctx.loaders.affairs_by_id.load_many(pks)
     return [Affair.from_row(row) if row is not None else None for row in rows]
 
 

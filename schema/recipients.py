@@ -10,8 +10,14 @@ from schema.errors import ReadErrorCode, read_error
 from schema.ids import optional_pk_of, pk_of
 from schema.permissions import StaffOnly
 
-DocumentKind = strawberry.enum(recipients.DocumentKind, name="DocumentKind")
-RecipientReason = strawberry.enum(recipients.RecipientReason, name="RecipientReason")
+DocumentKind = recipients.DocumentKind
+strawberry.enum(
+    DocumentKind, name="DocumentKind"
+)  # registered in place: DocumentKind is the type to annotate with
+RecipientReason = recipients.RecipientReason
+strawberry.enum(
+    RecipientReason, name="RecipientReason"
+)  # registered in place: RecipientReason is the type to annotate with
 
 
 @strawberry.type
@@ -19,7 +25,7 @@ class Recipient:
     contact: Contact
     link: ContactLink
     email: str | None = strawberry.field(description="The link's e-mail, else the contact's own.")
-    reason: RecipientReason  # type: ignore[valid-type]
+    reason: RecipientReason
 
     @classmethod
     def of(cls, found: recipients.Recipient) -> "Recipient":
@@ -47,7 +53,7 @@ class RecipientQueries:
         *,
         client_id: strawberry.ID,
         site_id: strawberry.ID | None = None,
-        document: DocumentKind,  # type: ignore[valid-type]
+        document: DocumentKind,
     ) -> list[Recipient] | None:
         ctx = info.context
         try:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from db import models
-from resolvers import nodes, participants, reference
+from resolvers import participants, reference
 from resolvers.contact_lists import ContactFilter as ContactScope
 from resolvers.global_ids import pair_key, text_key
 from resolvers.loaders import now_or_later
@@ -20,7 +20,10 @@ from schema.scoped_lists import scoped_contacts
 if TYPE_CHECKING:
     from schema.contacts import Contact
 
-ParticipationStatus = strawberry.enum(models.ParticipationStatus, name="ParticipationStatus")
+ParticipationStatus = models.ParticipationStatus
+strawberry.enum(
+    ParticipationStatus, name="ParticipationStatus"
+)  # registered in place: ParticipationStatus is the type to annotate with
 LazyContact = Annotated["Contact", strawberry.lazy("schema.contacts")]
 
 
@@ -83,7 +86,7 @@ class Event(Node):
     async def participants(
         self,
         info: Info,
-        status: ParticipationStatus | None = None,  # type: ignore[valid-type]
+        status: ParticipationStatus | None = None,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,
@@ -92,17 +95,17 @@ class Event(Node):
         ctx, scope = info.context, (self.pk, status)
         page = page_request(first, after, last, before)
         request = participants.ParticipantsRequest(self.pk, status, page)
-        rows = await load_page(ctx.loaders.of(participants.participant_pages_by_request), request)
-        counts = ctx.loaders.of(participants.participant_counts_by_scope)
+        rows = await load_page(ctx.loaders.participant_pages_by_request, request)
+        counts = ctx.loaders.participant_counts_by_scope
         nodes = [EventParticipation.from_row(row[0]) for row in rows.rows]
-        return connection(rows, nodes, lambda: counts.load(scope))  # type: ignore[return-value]
+        return connection(rows, nodes, lambda: counts.load(scope))
 
 
 @strawberry.type
 class EventParticipation(Node):
     event_pk: strawberry.Private[int]
     contact_pk: strawberry.Private[int]
-    status: ParticipationStatus  # type: ignore[valid-type]
+    status: ParticipationStatus
 
     @classmethod
     def from_row(cls, row: models.EventParticipation) -> "EventParticipation":
@@ -115,8 +118,8 @@ class EventParticipation(Node):
 
     @strawberry.field
     def event(self, info: Info) -> Event:
-        loader = info.context.loaders.of(reference.events_by_id)
-        return now_or_later(loader, self.event_pk, _event)  # type: ignore[return-value]
+        loader = info.context.loaders.events_by_id
+        return now_or_later(loader, self.event_pk, _event)
 
     @strawberry.field
     async def contact(self, info: Info) -> LazyContact:
@@ -133,13 +136,13 @@ def _event(row: models.Event | None) -> Event:
 
 @node_fetcher("Target")
 async def _fetch_targets(ctx: Context, pks: Sequence[int]) -> list[Target | None]:
-    rows = await ctx.loaders.of(reference.targets_by_id).load_many(pks)
+    rows = await ctx.loaders.targets_by_id.load_many(pks)
     return [Target.from_row(row) if row is not None else None for row in rows]
 
 
 @node_fetcher("Event")
 async def _fetch_events(ctx: Context, pks: Sequence[int]) -> list[Event | None]:
-    rows = await ctx.loaders.of(reference.events_by_id).load_many(pks)
+    rows = await ctx.loaders.events_by_id.load_many(pks)
     return [Event.from_row(row) if row is not None else None for row in rows]
 
 
@@ -147,13 +150,13 @@ async def _fetch_events(ctx: Context, pks: Sequence[int]) -> list[Event | None]:
 async def _fetch_participations(
     ctx: Context, keys: Sequence[tuple[int, int]]
 ) -> list[EventParticipation | None]:
-    rows = await ctx.loaders.of(nodes.participations_by_key).load_many(keys)
+    rows = await ctx.loaders.participations_by_key.load_many(keys)
     return [EventParticipation.from_row(row) if row is not None else None for row in rows]
 
 
 @node_fetcher("InterlocutorType", key=text_key)
 async def _fetch_interlocutor_types(ctx: Context, codes: Sequence[str]) -> list[InterlocutorType | None]:
-    rows = await ctx.loaders.of(nodes.interlocutor_types_by_code).load_many(codes)
+    rows = await ctx.loaders.interlocutor_types_by_code.load_many(codes)
     return [InterlocutorType.from_row(row) if row is not None else None for row in rows]
 
 
@@ -166,7 +169,7 @@ class ReferenceQueries:
         ctx, page = info.context, page_request(first, after)
         rows = await read_page(ctx, lambda s: reference.list_targets(s, search=search, page=page))
         total = counter(ctx, lambda s: reference.count_targets(s, search=search))
-        return connection(rows, [Target.from_row(row[0]) for row in rows.rows], total)  # type: ignore[return-value]
+        return connection(rows, [Target.from_row(row[0]) for row in rows.rows], total)
 
     @strawberry.field(description="Events by name; `search` matches words of the name.")
     async def events(
@@ -175,7 +178,7 @@ class ReferenceQueries:
         ctx, page = info.context, page_request(first, after)
         rows = await read_page(ctx, lambda s: reference.list_events(s, search=search, page=page))
         total = counter(ctx, lambda s: reference.count_events(s, search=search))
-        return connection(rows, [Event.from_row(row[0]) for row in rows.rows], total)  # type: ignore[return-value]
+        return connection(rows, [Event.from_row(row[0]) for row in rows.rows], total)
 
     @strawberry.field(description="The reference list of interlocutor types, by label.")
     async def interlocutor_types(

@@ -4,7 +4,7 @@ from datetime import date
 
 import strawberry
 
-from resolvers import reference_data
+from resolvers import reference_mutations
 from schema.context import Info
 from schema.errors import UserError
 from schema.ids import pk_of
@@ -89,7 +89,7 @@ class ReferenceMutations:
         return await run(
             info,
             TARGET_PAYLOAD,
-            lambda session, _: reference_data.create_target(
+            lambda session, _: reference_mutations.create_target(
                 session, name=input.name, description=input.description
             ),
         )
@@ -99,7 +99,7 @@ class ReferenceMutations:
         return await run(
             info,
             TARGET_PAYLOAD,
-            lambda session, _: reference_data.update_target(
+            lambda session, _: reference_mutations.update_target(
                 session,
                 target_id=pk_of(input.id, "Target", ("input", "id")),
                 changes=given(input, "name", "description"),
@@ -113,7 +113,7 @@ class ReferenceMutations:
         return await run(
             info,
             EVENT_PAYLOAD,
-            lambda session, _: reference_data.create_event(
+            lambda session, _: reference_mutations.create_event(
                 session,
                 name=input.name,
                 starts_on=input.starts_on,
@@ -127,7 +127,7 @@ class ReferenceMutations:
         return await run(
             info,
             EVENT_PAYLOAD,
-            lambda session, _: reference_data.update_event(
+            lambda session, _: reference_mutations.update_event(
                 session,
                 event_id=pk_of(input.id, "Event", ("input", "id")),
                 changes=given(input, "name", "starts_on", "ends_on", "location"),
@@ -141,7 +141,7 @@ class ReferenceMutations:
         return await run(
             info,
             INTERLOCUTOR_TYPE_PAYLOAD,
-            lambda session, _: reference_data.create_interlocutor_type(
+            lambda session, _: reference_mutations.create_interlocutor_type(
                 session, code=input.code, label=input.label
             ),
         )
@@ -153,7 +153,7 @@ class ReferenceMutations:
         return await run(
             info,
             INTERLOCUTOR_TYPE_PAYLOAD,
-            lambda session, _: reference_data.update_interlocutor_type(
+            lambda session, _: reference_mutations.update_interlocutor_type(
                 session, code=input.code, changes=given(input, "label", "archived")
             ),
         )

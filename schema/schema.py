@@ -7,12 +7,15 @@ from strawberry.types import ExecutionContext
 
 from schema.accounts import AccountMutations
 from schema.batches import BatchMutations
-from schema.card import CardMutations
+from schema.compiled.execution import CompiledExecutor
+from schema.contact_edits import CardMutations
+from schema.contact_lists import ContactListQueries
 from schema.contacts import Contact, ContactLink, ExternalCollaborator, ExtranetUser
 from schema.guards import EXTENSIONS
 from schema.lifecycle import LifecycleMutations
-from schema.lists import ContactListQueries
+from schema.links import LinkMutations
 from schema.lookups import LookupQueries
+from schema.memberships import MembershipMutations
 from schema.normalization import NormalizationMutations
 from schema.organization_mutations import OrganizationMutations
 from schema.organizations import Affair, Client, OrganizationQueries, Site, Supplier, ThirdParty
@@ -33,9 +36,11 @@ class Query(
 class Mutation(
     CardMutations,
     LifecycleMutations,
+    LinkMutations,
     OrganizationMutations,
     ReferenceMutations,
     BatchMutations,
+    MembershipMutations,
     NormalizationMutations,
     AccountMutations,
 ):
@@ -77,4 +82,5 @@ schema = CarnetSchema(
     types=[*NODE_TYPES, ContactLink],
     extensions=EXTENSIONS,
     config=StrawberryConfig(auto_camel_case=True),
+    execution_context_class=CompiledExecutor,
 )

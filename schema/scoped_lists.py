@@ -14,12 +14,12 @@ from schema.context import Info
 from schema.pagination import Connection, page_request
 
 if TYPE_CHECKING:
+    from schema.contact_lists import ContactFilter, ContactOrder
     from schema.contacts import Contact
-    from schema.lists import ContactFilter, ContactOrder
 
 LazyContact = Annotated["Contact", strawberry.lazy("schema.contacts")]
-LazyFilter = Annotated["ContactFilter", strawberry.lazy("schema.lists")]
-LazyOrder = Annotated["ContactOrder", strawberry.lazy("schema.lists")]
+LazyFilter = Annotated["ContactFilter", strawberry.lazy("schema.contact_lists")]
+LazyOrder = Annotated["ContactOrder", strawberry.lazy("schema.contact_lists")]
 
 
 def scoped_contacts(scope: Callable[[Any], ContactScope], description: str) -> Any:
@@ -35,7 +35,7 @@ def scoped_contacts(scope: Callable[[Any], ContactScope], description: str) -> A
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[LazyContact]:
-        from schema.lists import contact_connection
+        from schema.contact_lists import contact_connection
 
         page = page_request(first, after, last, before)
         return await contact_connection(info, filter=filter, scope=scope(root), order=order_by, page=page)

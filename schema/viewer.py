@@ -6,13 +6,14 @@ from resolvers.access import Role as RoleValue
 from schema.context import Info
 from schema.node import Node, resolve_nodes
 
-Role = strawberry.enum(RoleValue, name="Role")
+Role = RoleValue
+strawberry.enum(Role, name="Role")  # decorates in place: annotate with the class
 
 
 @strawberry.type
 class Viewer:
     subject: str
-    role: Role  # type: ignore[valid-type]
+    role: Role
 
 
 @strawberry.type
@@ -23,7 +24,8 @@ class ViewerQueries:
 
     @strawberry.field(description="Any object by its global id; null when unknown or not visible.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
-        return (await resolve_nodes(info.context, [id]))[0]  # type: ignore[no-any-return]
+        found: list[Node | None] = await resolve_nodes(info.context, [id])
+        return found[0]
 
     @strawberry.field(
         description="Objects by global id, in the order asked; null where unknown or not visible."

@@ -124,6 +124,7 @@ class CarnetGraphQL(GraphQLOverHTTP):
             max_selection=self.settings.max_selection,
             request_id=request.scope["carnet.request_id"],
             report_query_stats=self.settings.query_stats,
+            compiled=self.settings.compiled,
         )
 
 

@@ -35,6 +35,8 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     cors_headers: tuple[str, ...] = ()
     query_stats: bool = False
+    # CARNET_COMPILED=0: every query on graphql-core's stock executor, no compiled plans.
+    compiled: bool = True
     metrics: bool = False
     max_selection: int = DEFAULT_MAX_SELECTION
     # CARNET_PORTAL_DOCUMENTS: the only documents a PORTAL caller may run, keyed by SHA-256.
@@ -57,6 +59,7 @@ class Settings:
             "cors_origins": _origins(env.get("CARNET_CORS_ORIGINS", "")),
             "cors_headers": _header_names(env.get("CARNET_CORS_HEADERS", "")),
             "query_stats": _flag(env, "CARNET_QUERY_STATS", default=False),
+            "compiled": _flag(env, "CARNET_COMPILED", default=True),
             "metrics": _flag(env, "CARNET_METRICS", default=False),
             "max_selection": _positive(env, "CARNET_MAX_SELECTION", DEFAULT_MAX_SELECTION),
             "portal_documents": Path(env["CARNET_PORTAL_DOCUMENTS"])

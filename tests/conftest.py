@@ -1,6 +1,7 @@
 """The test harness: a real database per backend (SQLite always, PostgreSQL when
 CARNET_TEST_DATABASE_URL names one), wiped between tests; a fixed clock; GraphQL as any role."""
 
+import json
 import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -22,13 +23,16 @@ from resolvers.access import Role, Viewer
 from schema.context import Context
 from schema.schema import schema
 from server.app import create_app
-from server.auth import issue_token
+from server.auth import BadToken, issue_token, viewer_from_header
 from server.settings import Settings
+from tests.equivalence import Recorder, Sent
 
 # Saturday 28 November 2026, 10:00 in Paris: "today" for every test unless one sets its own.
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 SECRET = "test-secret-" + "x" * 40
 POSTGRES_URL = os.environ.get("CARNET_TEST_DATABASE_URL", "")
+# CARNET_COMPILED=0 runs the suite on the stock executor alone: no test may change outcome.
+COMPILED = os.environ.get("CARNET_COMPILED", "1").strip().lower() not in ("0", "false", "no", "off")
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 
 GraphQL = Callable[..., Awaitable[ExecutionResult]]
@@ -101,7 +105,9 @@ async def wipe(database: Database) -> None:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(secret=SECRET, database_url=database_url, clock=lambda: NOW, query_stats=True)
+    return Settings(
+        secret=SECRET, database_url=database_url, clock=lambda: NOW, query_stats=True, compiled=COMPILED
+    )
 
 
 def viewer(role: Role = Role.STAFF, subject: str = "") -> Viewer:
@@ -109,22 +115,37 @@ def viewer(role: Role = Role.STAFF, subject: str = "") -> Viewer:
 
 
 def context(
-    db: Database, role: Role = Role.STAFF, *, now: datetime = NOW, max_selection: int = 100_000
+    db: Database,
+    role: Role = Role.STAFF,
+    *,
+    now: datetime = NOW,
+    max_selection: int = 100_000,
+    compiled: bool = COMPILED,
+    who: Viewer | None = None,
 ) -> Context:
     paris = Settings(secret=SECRET).timezone
     return Context(
         db=db,
-        viewer=viewer(role),
+        viewer=who or viewer(role),
         now=now,
         today=now.astimezone(paris).date(),
         max_selection=max_selection,
         request_id="test",
         report_query_stats=True,
+        compiled=compiled,
     )
 
 
 @pytest.fixture
-def graphql(db: Database) -> GraphQL:
+async def recorder() -> AsyncIterator[Recorder]:
+    """The queries a test sends, replayed through both executors when it ends (tests/equivalence.py)."""
+    sent = Recorder()
+    yield sent
+    await sent.check()
+
+
+@pytest.fixture
+def graphql(db: Database, recorder: Recorder) -> GraphQL:
     """Run a GraphQL document through the schema as a role (STAFF by default)."""
 
     async def run(
@@ -134,6 +155,9 @@ def graphql(db: Database) -> GraphQL:
         role: Role = Role.STAFF,
         now: datetime = NOW,
     ) -> ExecutionResult:
+        recorder.record(
+            Sent(document, variables, None, lambda compiled: context(db, role, now=now, compiled=compiled))
+        )
         return await schema.execute(
             document, variable_values=variables, context_value=context(db, role, now=now)
         )
@@ -158,10 +182,46 @@ def bearer(role: Role = Role.STAFF) -> dict[str, str]:
 
 
 @pytest.fixture
-async def client(settings: Settings, db: Database) -> AsyncIterator[httpx.AsyncClient]:
+async def client(settings: Settings, db: Database, recorder: Recorder) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client talking to the Starlette app (its lifespan running)."""
     app = create_app(settings, database=db)
+
+    async def record(request: httpx.Request) -> None:
+        sent = _sent_over_http(request, db, settings)
+        if sent is not None:
+            recorder.record(sent)
+
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://carnet.test") as http:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://carnet.test", event_hooks={"request": [record]}
+        ) as http:
             yield http
+
+
+def _sent_over_http(request: httpx.Request, db: Database, settings: Settings) -> Sent | None:
+    """A GraphQL query sent over HTTP by a known caller, as the equivalence check replays it."""
+    if request.url.path != "/graphql":
+        return None
+    try:
+        who = viewer_from_header(request.headers.get("authorization"), settings.secret)
+        if request.method == "POST":
+            body = json.loads(request.content)
+        else:
+            body = dict(request.url.params)
+            body["variables"] = json.loads(body["variables"]) if body.get("variables") else None
+    except (BadToken, ValueError, KeyError, TypeError, httpx.RequestNotRead):  # a streamed body: not replayed
+        return None
+    if not isinstance(body, dict) or not isinstance(body.get("query"), str):
+        return None
+    now = settings.clock()
+    variables = body.get("variables") if isinstance(body.get("variables"), dict) else None
+    operation = body.get("operationName") if isinstance(body.get("operationName"), str) else None
+    return Sent(
+        body["query"],
+        variables,
+        operation,
+        lambda compiled: context(
+            db, now=now, max_selection=settings.max_selection, compiled=compiled, who=who
+        ),
+    )

@@ -10,7 +10,7 @@ from sqlalchemy import event, select
 
 from db.engine import Database
 from db.models import ClientStatus, Contact, InterlocutorType, Organization, OrganizationKind
-from resolvers import organizations, reference, reference_data
+from resolvers import organization_mutations, organizations, reference, reference_mutations
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.paging import PageRequest
 from tests import factories
@@ -39,7 +39,7 @@ def problems(error: pytest.ExceptionInfo[DomainError]) -> list[tuple[ErrorCode, 
 async def test_a_client_needs_a_status(db: Database) -> None:
     with pytest.raises(DomainError) as refused:
         async with db.begin() as session:
-            await reference_data.create_organization(
+            await organization_mutations.create_organization(
                 session, kind=OrganizationKind.CLIENT, code="CLI-1", name="Acme", status=None
             )
 
@@ -48,7 +48,7 @@ async def test_a_client_needs_a_status(db: Database) -> None:
 
 async def test_a_client_is_created_trimmed_with_its_sort_key(db: Database) -> None:
     async with db.begin() as session:
-        row = await reference_data.create_organization(
+        row = await organization_mutations.create_organization(
             session,
             kind=OrganizationKind.CLIENT,
             code=" CLI-1 ",
@@ -70,10 +70,10 @@ async def test_a_client_is_created_trimmed_with_its_sort_key(db: Database) -> No
 
 async def test_suppliers_and_third_parties_have_no_status(db: Database) -> None:
     async with db.begin() as session:
-        supplier = await reference_data.create_organization(
+        supplier = await organization_mutations.create_organization(
             session, kind=OrganizationKind.SUPPLIER, code="SUP", name="Fournitures Martin"
         )
-        bank = await reference_data.create_organization(
+        bank = await organization_mutations.create_organization(
             session, kind=OrganizationKind.THIRD_PARTY, code="SUP", name="Banque"
         )
 
@@ -86,7 +86,7 @@ async def test_a_code_is_unique_within_its_kind_only(db: Database) -> None:
 
     with pytest.raises(DomainError) as refused:
         async with db.begin() as session:
-            await reference_data.create_organization(
+            await organization_mutations.create_organization(
                 session, kind=OrganizationKind.SUPPLIER, code=" ACME", name="Autre"
             )
 
@@ -98,7 +98,9 @@ async def test_a_code_is_unique_within_its_kind_only(db: Database) -> None:
 async def test_every_invalid_field_is_named_at_once(db: Database) -> None:
     with pytest.raises(DomainError) as refused:
         async with db.begin() as session:
-            await reference_data.create_site(session, client_id=1, code=" ", name="n" * 201, city="c" * 201)
+            await organization_mutations.create_site(
+                session, client_id=1, code=" ", name="n" * 201, city="c" * 201
+            )
 
     assert problems(refused) == [
         (ErrorCode.INVALID, ("input", "code")),
@@ -112,7 +114,7 @@ async def test_a_site_needs_a_client_not_a_supplier(db: Database) -> None:
 
     with pytest.raises(DomainError) as refused:
         async with db.begin() as session:
-            await reference_data.create_site(session, client_id=supplier.id, code="S", name="Siège")
+            await organization_mutations.create_site(session, client_id=supplier.id, code="S", name="Siège")
 
     assert problems(refused) == [(ErrorCode.NOT_FOUND, ("input", "clientId"))]
 
@@ -123,13 +125,13 @@ async def test_an_update_that_changes_nothing_writes_nothing(db: Database) -> No
 
     with writes(db) as statements:
         async with db.begin() as session:
-            await reference_data.update_organization(
+            await organization_mutations.update_organization(
                 session,
                 organization_id=acme.id,
                 kind=OrganizationKind.CLIENT,
                 changes={"code": "ACME ", "name": " Acme", "status": ClientStatus.CLIENT},
             )
-            await reference_data.update_site(session, site_id=paris.id, changes={"city": "Paris"})
+            await organization_mutations.update_site(session, site_id=paris.id, changes={"city": "Paris"})
 
     assert statements == []
 
@@ -139,7 +141,7 @@ async def test_renaming_an_organization_makes_its_contacts_searchable_by_the_new
     marie = await factories.contact(db, "Dupont", "Marie", at=acme)
 
     async with db.begin() as session:
-        await reference_data.update_organization(
+        await organization_mutations.update_organization(
             session, organization_id=acme.id, kind=OrganizationKind.CLIENT, changes={"name": "Éclat Conseil"}
         )
 
@@ -150,18 +152,18 @@ async def test_renaming_an_organization_makes_its_contacts_searchable_by_the_new
 
 async def test_an_event_cannot_end_before_it_starts(db: Database) -> None:
     async with db.begin() as session:
-        salon = await reference_data.create_event(
+        salon = await reference_mutations.create_event(
             session, name="Salon", starts_on=date(2027, 3, 2), ends_on=date(2027, 3, 4)
         )
 
     with pytest.raises(DomainError) as moved:
         async with db.begin() as session:
-            await reference_data.update_event(
+            await reference_mutations.update_event(
                 session, event_id=salon.id, changes={"starts_on": date(2027, 3, 5)}
             )
     with pytest.raises(DomainError) as created:
         async with db.begin() as session:
-            await reference_data.create_event(
+            await reference_mutations.create_event(
                 session, name="Salon", starts_on=date(2027, 3, 2), ends_on=date(2027, 3, 1)
             )
 
@@ -174,7 +176,7 @@ async def test_an_archived_type_leaves_the_default_list(db: Database) -> None:
     await factories.interlocutor_type(db, code="ACH", label="Achats")
 
     async with db.begin() as session:
-        await reference_data.update_interlocutor_type(session, code=" DEC ", changes={"archived": True})
+        await reference_mutations.update_interlocutor_type(session, code=" DEC ", changes={"archived": True})
 
     async with db.read() as session:
         current = await reference.list_interlocutor_types(session, include_archived=False)
@@ -186,7 +188,7 @@ async def test_an_archived_type_leaves_the_default_list(db: Database) -> None:
 async def test_an_unknown_interlocutor_type_is_not_found(db: Database) -> None:
     with pytest.raises(DomainError) as refused:
         async with db.begin() as session:
-            await reference_data.update_interlocutor_type(session, code="NOPE", changes={"label": "x"})
+            await reference_mutations.update_interlocutor_type(session, code="NOPE", changes={"label": "x"})
 
     assert problems(refused) == [(ErrorCode.NOT_FOUND, ("input", "code"))]
     async with db.read() as session:

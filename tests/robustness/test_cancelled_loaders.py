@@ -4,7 +4,7 @@ future that a sibling still awaits must survive, or the request ends in a 500 (i
 import asyncio
 from typing import Any
 
-from resolvers import organizations
+from db.engine import Database
 from resolvers.loaders import Loaders, now_or_later
 from tests import factories
 from tests.conftest import viewer
@@ -18,9 +18,9 @@ async def _two_awaiters(awaitable_of: Any) -> tuple[asyncio.Task[Any], asyncio.T
     return refused, sibling
 
 
-async def test_a_cancelled_awaiter_leaves_the_shared_future_to_its_sibling(db: Any) -> None:
+async def test_a_cancelled_awaiter_leaves_the_shared_future_to_its_sibling(db: Database) -> None:
     acme = await factories.client(db)
-    loader = Loaders(db, viewer()).of(organizations.organizations_by_id)
+    loader = Loaders(db, viewer()).organizations_by_id
 
     async def load() -> Any:
         return await loader.load(acme.id)
@@ -30,9 +30,9 @@ async def test_a_cancelled_awaiter_leaves_the_shared_future_to_its_sibling(db: A
     assert refused.cancelled()
 
 
-async def test_a_cancelled_later_leaves_the_shared_future_to_its_sibling(db: Any) -> None:
+async def test_a_cancelled_later_leaves_the_shared_future_to_its_sibling(db: Database) -> None:
     acme = await factories.client(db)
-    loader = Loaders(db, viewer()).of(organizations.organizations_by_id)
+    loader = Loaders(db, viewer()).organizations_by_id
 
     async def later() -> Any:
         code: Any = now_or_later(loader, acme.id, lambda row: row.code if row else None)
@@ -43,10 +43,10 @@ async def test_a_cancelled_later_leaves_the_shared_future_to_its_sibling(db: Any
     assert refused.cancelled()
 
 
-async def test_load_many_survives_a_cancelled_awaiter(db: Any) -> None:
+async def test_load_many_survives_a_cancelled_awaiter(db: Database) -> None:
     acme = await factories.client(db)
     other = await factories.supplier(db)
-    loader = Loaders(db, viewer()).of(organizations.organizations_by_id)
+    loader = Loaders(db, viewer()).organizations_by_id
 
     async def load() -> Any:
         return await loader.load_many([acme.id, other.id])

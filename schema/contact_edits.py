@@ -67,13 +67,27 @@ class ContactLinkInput:
         return values
 
 
+@strawberry.input
+class CardInput:
+    """What every mutation of one card starts with (not itself a GraphQL type)."""
+
+    contact_id: strawberry.ID
+    expected_version: int | None = UNSET
+
+    def contact_pk(self) -> int:
+        return pk_of(self.contact_id, "Contact", ("input", "contactId"))
+
+    def version(self) -> int | None:
+        return or_none(self.expected_version)
+
+
 CONTACT_FIELDS = ("civility", "last_name", "first_name", "email", "phone", "mobile", "notes")
 
 
 @strawberry.input
 class CreateContactInput:
     last_name: str
-    civility: Civility | None = UNSET  # type: ignore[valid-type]
+    civility: Civility | None = UNSET
     first_name: str | None = UNSET
     email: str | None = UNSET
     phone: str | None = UNSET
@@ -97,7 +111,7 @@ class CreateContactInput:
 class UpdateContactInput:
     id: strawberry.ID
     expected_version: int | None = UNSET
-    civility: Civility | None = UNSET  # type: ignore[valid-type]
+    civility: Civility | None = UNSET
     last_name: str | None = UNSET
     first_name: str | None = UNSET
     email: str | None = UNSET

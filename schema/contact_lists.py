@@ -7,9 +7,10 @@ from enum import Enum
 from typing import Any
 
 import strawberry
+from strawberry.dataloader import DataLoader
 from strawberry.types.nodes import SelectedField, Selection
 
-from resolvers import contact_lists, contacts, organizations, reference
+from resolvers import contact_lists
 from resolvers.contact_lists import ContactOrder as Order
 from resolvers.contact_lists import OrderField
 from resolvers.errors import DomainError
@@ -20,7 +21,10 @@ from schema.errors import ReadErrorCode, read_error
 from schema.ids import optional_pk_of, organization_ref
 from schema.pagination import Connection, connection, load_page, page_request
 
-ContactOrderField = strawberry.enum(OrderField, name="ContactOrderField")
+ContactOrderField = OrderField
+strawberry.enum(
+    ContactOrderField, name="ContactOrderField"
+)  # registered in place: ContactOrderField is the type to annotate with
 
 
 @strawberry.enum
@@ -42,7 +46,7 @@ class ContactFilter:
     target_id: strawberry.ID | None = None
     event_id: strawberry.ID | None = None
     interlocutor_type_code: str | None = None
-    status: ContactStatus | None = None  # type: ignore[valid-type]
+    status: ContactStatus | None = None
     visible_in_crm: bool | None = strawberry.field(
         default=None, description="true: neither hidden from CRM nor disappeared"
     )
@@ -80,7 +84,7 @@ class ContactFilter:
 
 @strawberry.input
 class ContactOrder:
-    field: ContactOrderField  # type: ignore[valid-type]
+    field: ContactOrderField
     direction: OrderDirection | None = OrderDirection.ASC
 
     def order(self) -> Order:
@@ -114,11 +118,11 @@ async def contact_connection(
     criteria = tuple(c for c in (scope, _read_criteria(filter)) if c is not None)
     ordering = tuple(item.order() for item in order) if order else None
     request = contact_lists.ListRequest(criteria, ordering, page)
-    rows = await load_page(ctx.loaders.of(contact_lists.pages_by_request), request)
-    counts = ctx.loaders.of(contact_lists.counts_by_criteria)
+    rows = await load_page(ctx.loaders.contact_pages_by_request, request)
+    counts = ctx.loaders.contact_counts_by_criteria
     nodes = [Contact.from_row(row[0]) for row in rows.rows]
     await read_ahead(info, [contact.pk for contact in nodes])
-    return connection(rows, nodes, lambda: counts.load(criteria))  # type: ignore[return-value]
+    return connection(rows, nodes, lambda: counts.load(criteria))
 
 
 @strawberry.type
@@ -146,21 +150,21 @@ class ContactListQueries:
 # The same loaders with the same keys: the same statements, issued as soon as the page is read,
 # so that the card's resolvers find their rows ready and answer at once (resolvers.loaders.now_or_later).
 Keys = Callable[[Any], Hashable]
-_CONTACT_RELATIONS = {
-    "links": contacts.links_by_contact_id,
-    "primaryLink": contacts.links_by_contact_id,
-    "affairs": contacts.affairs_by_contact_id,
-    "targets": contacts.targets_by_contact_id,
-    "events": contacts.participations_by_contact_id,
+_CONTACT_RELATIONS = {  # GraphQL field -> the `Loaders` attribute that loads it
+    "links": "links_by_contact_id",
+    "primaryLink": "links_by_contact_id",
+    "affairs": "affairs_by_contact_id",
+    "targets": "targets_by_contact_id",
+    "events": "participations_by_contact_id",
 }
-_NESTED_RELATIONS: dict[Any, dict[str, tuple[Any, Keys]]] = {
-    contacts.links_by_contact_id: {
-        "organization": (organizations.organizations_by_id, lambda link: link.organization_id),
-        "sites": (contacts.sites_by_link_id, lambda link: link.id),
-        "interlocutorTypes": (reference.interlocutor_types_by_link_id, lambda link: link.id),
+_NESTED_RELATIONS: dict[str, dict[str, tuple[str, Keys]]] = {
+    "links_by_contact_id": {
+        "organization": ("organizations_by_id", lambda link: link.organization_id),
+        "sites": ("sites_by_link_id", lambda link: link.id),
+        "interlocutorTypes": ("interlocutor_types_by_link_id", lambda link: link.id),
     },
-    contacts.participations_by_contact_id: {
-        "event": (reference.events_by_id, lambda participation: participation.event_id),
+    "participations_by_contact_id": {
+        "event": ("events_by_id", lambda participation: participation.event_id),
     },
 }
 
@@ -189,18 +193,19 @@ async def read_ahead(info: Info, contact_ids: Sequence[int]) -> None:
     """Load the relations the query selects on a page's contacts, a level at a time."""
     connection = _fields(info.selected_fields[0].selections)
     node = _fields(_fields(connection.get("edges", [])).get("node", []))
-    wanted: dict[Any, dict[str, list[Selection]]] = {}
+    wanted: dict[str, dict[str, list[Selection]]] = {}
     for name, selections in node.items():
         if name in _CONTACT_RELATIONS:
             wanted.setdefault(_CONTACT_RELATIONS[name], {}).update(_fields(selections))
-    await asyncio.gather(*(_load(info, batch, contact_ids, nested) for batch, nested in wanted.items()))
+    await asyncio.gather(*(_load(info, relation, contact_ids, nested) for relation, nested in wanted.items()))
 
 
 async def _load(
-    info: Info, batch: Any, keys: Iterable[Hashable], selected: dict[str, list[Selection]]
+    info: Info, relation: str, keys: Iterable[Hashable], selected: dict[str, list[Selection]]
 ) -> None:
-    values = await info.context.loaders.of(batch).load_many(list(dict.fromkeys(keys)))
+    loader: DataLoader[Hashable, Any] = getattr(info.context.loaders, relation)
+    values = await loader.load_many(list(dict.fromkeys(keys)))
     rows = [row for value in values for row in (value if isinstance(value, list) else [value])]
-    nested = _NESTED_RELATIONS.get(batch, {})
+    nested = _NESTED_RELATIONS.get(relation, {})
     levels = [nested[name] for name in selected if name in nested]
     await asyncio.gather(*(_load(info, loader, map(key, rows), {}) for loader, key in levels))

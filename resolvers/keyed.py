@@ -1,0 +1,39 @@
+"""Values in the order of the keys asked for: what every loader batch function returns."""
+
+from collections.abc import Hashable, Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import QueryableAttribute
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+M = TypeVar("M")
+
+
+def in_key_order(keys: Sequence[K], rows_by_key: dict[K, V], missing: V) -> list[V]:
+    """The values of `rows_by_key` in the order of `keys`, `missing` where there is none."""
+    return [rows_by_key.get(key, missing) for key in keys]
+
+
+def grouped(keys: Sequence[K], pairs: Sequence[tuple[K, V]]) -> list[list[V]]:
+    """Values grouped by key, in the keys' order: for one-to-many relations."""
+    groups: dict[K, list[V]] = {key: [] for key in keys}
+    for key, value in pairs:
+        groups[key].append(value)
+    return [groups[key] for key in keys]
+
+
+async def members_by_owner(
+    session: AsyncSession,
+    ids: Sequence[K],
+    *,
+    owner: QueryableAttribute[K],
+    member: type[M],
+    joined_on: ColumnElement[bool],
+    order_by: Sequence[QueryableAttribute[Any]],
+) -> list[list[M]]:
+    """A many-to-many relation in one statement: each owner's members, through a link table."""
+    query = select(owner, member).join(member, joined_on).where(owner.in_(ids)).order_by(*order_by)
+    return grouped(ids, [(key, value) for key, value in (await session.execute(query)).all()])

@@ -1,0 +1,222 @@
+"""Completing values as graphql-core does, specialised per return type at compile time.
+
+A completer takes the run, a resolved value and its path, and returns the JSON value or an
+awaitable of it. Errors are graphql-core's own: the same exceptions with the same messages,
+handed to the executor's `handle_field_error` at the same places (a field, a list item), so
+that paths, nulls and propagation are the stock executor's. What a plan does not reproduce
+raises `Abort`, and the stock executor answers the whole operation instead.
+"""
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from graphql import (
+    GraphQLLeafType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    is_abstract_type,
+    is_leaf_type,
+    is_list_type,
+    is_non_null_type,
+    is_object_type,
+)
+from graphql.execution.collect_fields import FieldDetails
+from graphql.execution.executor import invalid_return_type_error
+from graphql.pyutils import Path, Undefined, gather_with_cancel, inspect, is_iterable
+
+from schema.compiled.run import Abort, Run
+
+Completer = Callable[[Run, Any, Path | None], Any]
+
+
+class FieldSite:
+    """A field as its completers report errors: graphql-core's messages name it."""
+
+    __slots__ = ("details", "name", "parent")
+
+    def __init__(self, parent: str, name: str, details: list[FieldDetails]) -> None:
+        self.parent, self.name, self.details = parent, name, details
+
+
+def leaf(type_: GraphQLLeafType) -> Completer:
+    coerce = type_.coerce_output_value
+
+    def complete_leaf(run: Run, value: Any, path: Path | None) -> Any:
+        coerced = coerce(value)
+        if coerced is None or coerced is Undefined:
+            raise TypeError(
+                f"Expected `{inspect(type_)}.coerce_output_value({inspect(value)})`"
+                f" to return non-nullable value, returned: {inspect(coerced)}"
+            )
+        return coerced
+
+    return complete_leaf
+
+
+def nullable(inner: Completer) -> Completer:
+    def complete_nullable(run: Run, value: Any, path: Path | None) -> Any:
+        if value is None or value is Undefined:
+            return None
+        if isinstance(value, Exception):
+            raise value
+        return inner(run, value, path)
+
+    return complete_nullable
+
+
+def non_null(inner: Completer, site: FieldSite) -> Completer:
+    message = f"Cannot return null for non-nullable field {site.parent}.{site.name}."
+
+    def complete_non_null(run: Run, value: Any, path: Path | None) -> Any:
+        if value is None or value is Undefined:
+            raise TypeError(message)
+        if isinstance(value, Exception):
+            raise value
+        return inner(run, value, path)
+
+    return complete_non_null
+
+
+def list_of(item: Completer, item_type: GraphQLOutputType, site: FieldSite) -> Completer:
+    details = site.details
+
+    def complete_list(run: Run, value: Any, path: Path | None) -> Any:
+        if not is_iterable(value) or path is None:
+            raise Abort("a list field returned no iterable")
+        results: list[Any] = []
+        pending: list[int] = []
+        is_awaitable = run.is_awaitable
+        index = 0
+        try:
+            for element in value:
+                if is_awaitable(element):
+                    run.discard([element])
+                    raise Abort("an awaitable list item")
+                try:
+                    completed = item(run, element, path.add_key(index, None))
+                except Abort:
+                    raise
+                except Exception as error:
+                    run.executor.handle_field_error(error, item_type, details, path.add_key(index, None))
+                    completed = None
+                if is_awaitable(completed):
+                    completed = _guarded(run, completed, item_type, details, path.add_key(index, None))
+                    pending.append(index)
+                results.append(completed)
+                index += 1
+        except BaseException:
+            run.discard([results[index] for index in pending])
+            raise
+        if not pending:
+            return results
+        return _await_items(results, pending)
+
+    return complete_list
+
+
+async def _guarded(
+    run: Run, completed: Awaitable[Any], type_: GraphQLOutputType, details: list[FieldDetails], path: Path
+) -> Any:
+    """An awaitable completion whose errors are the field's (or item's), as graphql-core's are."""
+    try:
+        return await completed
+    except Abort:
+        raise
+    except Exception as error:
+        run.executor.handle_field_error(error, type_, details, path)
+        return None
+
+
+def guarded(
+    run: Run, completed: Awaitable[Any], type_: GraphQLOutputType, details: list[FieldDetails], path: Path
+) -> Awaitable[Any]:
+    return _guarded(run, completed, type_, details, path)
+
+
+async def _await_items(results: list[Any], pending: list[int]) -> list[Any]:
+    # The same shape as graphql-core's: one awaited inline, several gathered, so that loaders
+    # batch the same keys together and a request runs the same statements.
+    if len(pending) == 1:
+        results[pending[0]] = await results[pending[0]]
+    else:
+        awaited = await gather_with_cancel(*(results[index] for index in pending))
+        for index, value in zip(pending, awaited, strict=True):
+            results[index] = value
+    return results
+
+
+async def await_fields(results: dict[str, Any], pending: list[str]) -> dict[str, Any]:
+    if len(pending) == 1:
+        results[pending[0]] = await results[pending[0]]
+    else:
+        awaited = await gather_with_cancel(*(results[key] for key in pending))
+        results.update(zip(pending, awaited, strict=True))
+    return results
+
+
+async def complete_later(
+    run: Run,
+    value: Awaitable[Any],
+    complete: Completer,
+    type_: GraphQLOutputType,
+    details: list[FieldDetails],
+    path: Path,
+) -> Any:
+    """A resolver's awaitable, then its completion (graphql-core's complete_awaitable_value)."""
+    try:
+        completed = complete(run, await value, path)
+        if run.is_awaitable(completed):
+            completed = await completed
+    except Abort:
+        raise
+    except Exception as error:
+        run.executor.handle_field_error(error, type_, details, path)
+        return None
+    return completed
+
+
+def is_leaf(type_: GraphQLOutputType) -> bool:
+    """A scalar or an enum, possibly non-null: completing it needs no path and awaits nothing."""
+    if isinstance(type_, GraphQLNonNull):
+        type_ = type_.of_type
+    return is_leaf_type(type_)
+
+
+def wrap(
+    type_: GraphQLOutputType,
+    named: Callable[[GraphQLOutputType], Completer],
+    site: FieldSite,
+    *,
+    nullable_here: bool = True,
+) -> Completer:
+    """The completer of a possibly wrapped type, `named` making the one of the named type."""
+    if is_non_null_type(type_):
+        return non_null(wrap(type_.of_type, named, site, nullable_here=False), site)  # type: ignore[attr-defined]
+    if is_list_type(type_):
+        item_type: GraphQLOutputType = type_.of_type  # type: ignore[attr-defined]
+        inner = list_of(wrap(item_type, named, site), item_type, site)
+    elif is_leaf_type(type_):
+        inner = leaf(type_)  # type: ignore[arg-type]
+    elif is_object_type(type_) or is_abstract_type(type_):
+        inner = named(type_)
+    else:  # pragma: no cover - every output type is one of the above
+        raise TypeError(f"unexpected output type {type_}")
+    return nullable(inner) if nullable_here else inner
+
+
+def object_value(type_: GraphQLObjectType, fields: Completer, details: list[FieldDetails]) -> Completer:
+    """An object: its `is_type_of` as graphql-core checks it, then its fields."""
+    is_type_of = type_.is_type_of
+    if is_type_of is None:
+        return fields
+
+    def complete_object(run: Run, value: Any, path: Path | None) -> Any:
+        verdict = is_type_of(value, None)  # type: ignore[arg-type]
+        if verdict is not True:
+            if verdict is False:
+                raise invalid_return_type_error(type_, value, details)
+            raise Abort("an awaitable is_type_of")
+        return fields(run, value, path)
+
+    return complete_object

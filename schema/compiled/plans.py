@@ -1,0 +1,216 @@
+"""Compiling a query document into a plan: closures specialised to its fields and the schema.
+
+The fields of each selection are collected by graphql-core itself (fragments, type
+conditions, `@skip`/`@include` with this request's values), once; the plan then only reads
+attributes, calls resolvers and coerces leaves. What it cannot do exactly as the stock
+executor does raises `Unsupported`, and the document runs on the stock executor.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from graphql import (
+    GraphQLAbstractType,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    OperationType,
+    is_abstract_type,
+)
+from graphql.execution import Executor
+from graphql.execution.collect_fields import FieldDetails, collect_fields
+from graphql.pyutils import Path
+
+from schema.compiled import completion, resolvers
+from schema.compiled.completion import Completer
+from schema.compiled.run import Abort, Run, Site
+
+# (run, source, path of the parent) -> the response dict, or an awaitable of it
+Fields = Callable[[Run, Any, Path | None], Any]
+Step = Callable[[Run, Any, Path | None], Any]
+SUPPORTED_DIRECTIVES = frozenset({"skip", "include"})
+
+
+class Unsupported(Exception):
+    """The document needs the stock executor."""
+
+
+class Compiler:
+    """Compiles the operation an executor was built for, with its variables' `@skip`/`@include`."""
+
+    def __init__(self, executor: Executor[Any]) -> None:
+        self.executor = executor
+        self.schema = executor.schema
+        middleware = executor.middleware_manager
+        if middleware is not None and middleware.middlewares:
+            raise Unsupported("field middleware")
+        strawberry_schema = getattr(self.schema, "_strawberry_schema", None)
+        if getattr(strawberry_schema, "exception_handlers", ()):
+            raise Unsupported("exception handlers")
+
+    def operation(self) -> Fields:
+        operation = self.executor.operation
+        root_type = self.schema.query_type
+        if operation.operation is not OperationType.QUERY or root_type is None:
+            raise Unsupported("only queries are compiled")
+        executor = self.executor
+        grouped, defer_usages, forbidden = collect_fields(
+            self.schema,
+            executor.fragments,
+            executor.variable_values,
+            root_type,
+            operation,
+            executor.hide_suggestions,
+        )
+        if defer_usages or forbidden:
+            raise Unsupported("incremental delivery")
+        return self.fields(root_type, grouped)
+
+    def fields(self, parent_type: GraphQLObjectType, grouped: dict[str, list[FieldDetails]]) -> Fields:
+        steps = [(key, *self.field(parent_type, key, details)) for key, details in grouped.items()]
+
+        def execute(run: Run, source: Any, path: Path | None) -> Any:
+            results: dict[str, Any] = {}
+            pending: list[str] = []
+            is_awaitable = run.is_awaitable
+            try:
+                for key, step, may_await in steps:
+                    value = results[key] = step(run, source, path)
+                    if may_await and is_awaitable(value):
+                        pending.append(key)
+            except BaseException:
+                run.discard([results[key] for key in pending])
+                raise
+            if not pending:
+                return results
+            return completion.await_fields(results, pending)
+
+        return execute
+
+    def field(
+        self, parent_type: GraphQLObjectType, key: str, details: list[FieldDetails]
+    ) -> tuple[Step, bool]:
+        """The step computing one response key, and whether it may return an awaitable."""
+        name = details[0].node.name.value
+        _check(details)
+        if name == "__typename":
+            type_name = parent_type.name
+            return (lambda run, source, path: type_name), False
+        field_def = parent_type.fields.get(name)
+        if field_def is None or name.startswith("__"):
+            raise Unsupported(f"field {parent_type.name}.{name}")
+        site = Site(field_def, [detail.node for detail in details], parent_type)
+        errors = completion.FieldSite(parent_type.name, name, details)
+        complete = self.completer(field_def.type, details, site, errors)
+        field = resolvers.strawberry_field(field_def)
+        if field is not None and resolvers.is_attribute(field, site) and completion.is_leaf(field_def.type):
+            return _attribute_leaf(key, site, field.python_name, complete, errors), False
+        resolve, resolver_path = self.resolver(site)
+        return _step(key, site, resolve, complete, errors, always_path=resolver_path), True
+
+    def resolver(self, site: Site) -> resolvers.Resolver:
+        field = resolvers.strawberry_field(site.field_def)
+        if field is not None:
+            found = resolvers.attribute(field, site) or resolvers.direct(field, site)
+            if found is not None:
+                return resolvers.Resolver(found, needs_path=False)
+        return resolvers.through_graphql(site)
+
+    def completer(
+        self, type_: GraphQLOutputType, details: list[FieldDetails], site: Site, errors: completion.FieldSite
+    ) -> Completer:
+        def named(named_type: GraphQLOutputType) -> Completer:
+            if is_abstract_type(named_type):
+                return self.abstract(named_type, details, site)  # type: ignore[arg-type]
+            return self.object(named_type, details)  # type: ignore[arg-type]
+
+        return completion.wrap(type_, named, errors)
+
+    def object(self, type_: GraphQLObjectType, details: list[FieldDetails]) -> Completer:
+        if type_.is_type_of is not None and "_get_is_type_of" not in type_.is_type_of.__qualname__:
+            raise Unsupported(f"a custom is_type_of on {type_.name}")
+        grouped = self.executor.collect_subfields(type_, details)
+        if grouped.new_defer_usages or grouped.forbidden_directive_instances:
+            raise Unsupported("incremental delivery")
+        return completion.object_value(type_, self.fields(type_, grouped.grouped_field_set), details)
+
+    def abstract(self, type_: GraphQLAbstractType, details: list[FieldDetails], site: Site) -> Completer:
+        """An interface or a union: the runtime type from its own resolve_type, as the stock
+        executor asks it, then the plan compiled for that type."""
+        resolve_type = type_.resolve_type
+        if resolve_type is None:
+            raise Unsupported(f"{type_.name} has no resolve_type")
+        plans = {
+            possible.name: self.object(possible, details)
+            for possible in self.schema.get_possible_types(type_)
+        }
+
+        def complete_abstract(run: Run, value: Any, path: Path | None) -> Any:
+            name = resolve_type(value, run.raw_info(site), type_)
+            plan = plans.get(name) if isinstance(name, str) else None
+            if plan is None:
+                run.discard([name])
+                raise Abort("a runtime type the stock executor would refuse")
+            return plan(run, value, path)
+
+        return complete_abstract
+
+
+def _check(details: list[FieldDetails]) -> None:
+    for detail in details:
+        if detail.defer_usage is not None or detail.fragment_variable_values is not None:
+            raise Unsupported("incremental delivery or fragment variables")
+        for directive in detail.node.directives or ():
+            if directive.name.value not in SUPPORTED_DIRECTIVES:
+                raise Unsupported(f"directive @{directive.name.value}")
+
+
+def _step(
+    key: str,
+    site: Site,
+    resolve: resolvers.Resolve,
+    complete: Completer,
+    errors: completion.FieldSite,
+    *,
+    always_path: bool,
+) -> Step:
+    """graphql-core's execute_field for one field: resolve, complete, and on an error null the
+    field (or raise it to the parent when it is non-null) through the executor's own handler."""
+    parent_name, return_type, details = site.parent_type.name, site.field_def.type, errors.details
+    paths = always_path or not completion.is_leaf(return_type)
+
+    def step(run: Run, source: Any, path: Path | None) -> Any:
+        own = Path(path, key, parent_name) if paths else None
+        try:
+            value = resolve(run, source, own)
+            if run.is_awaitable(value):
+                own = own or Path(path, key, parent_name)
+                return completion.complete_later(run, value, complete, return_type, details, own)
+            completed = complete(run, value, own)
+            if run.is_awaitable(completed):
+                own = own or Path(path, key, parent_name)
+                return completion.guarded(run, completed, return_type, details, own)
+            return completed
+        except Abort:
+            raise
+        except Exception as error:
+            run.executor.handle_field_error(error, return_type, details, own or Path(path, key, parent_name))
+            return None
+
+    return step
+
+
+def _attribute_leaf(
+    key: str, site: Site, name: str, complete: Completer, errors: completion.FieldSite
+) -> Step:
+    """A scalar or enum read from an attribute: the commonest field, with nothing to await
+    (Carnet's types hold no awaitable in a plain attribute)."""
+    parent_name, return_type, details = site.parent_type.name, site.field_def.type, errors.details
+
+    def attribute_leaf(run: Run, source: Any, path: Path | None) -> Any:
+        try:
+            return complete(run, getattr(source, name), None)
+        except Exception as error:
+            run.executor.handle_field_error(error, return_type, details, Path(path, key, parent_name))
+            return None
+
+    return attribute_leaf
