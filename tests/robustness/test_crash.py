@@ -90,6 +90,10 @@ async def test_a_killed_server_loses_no_acknowledged_write_and_no_batch_is_parti
                 await edits
 
         attached = await _sites_attached(db, site.id)
+        print(
+            f"kill {run + 1}: batch {'acknowledged' if done else 'cut'}, {attached} links to the site, "
+            f"{len(acknowledged)} edits acknowledged"
+        )  # for runs by hand (pytest -s)
         assert attached in (0, CONTACTS)  # all or nothing
         if done:
             assert attached == CONTACTS
