@@ -34,6 +34,7 @@ SQLITE_FILL_SEARCH_TABLE = "INSERT INTO contact_search (rowid, tokens) SELECT id
 _FORGET = text("DELETE FROM contact_search WHERE rowid IN :ids").bindparams(bindparam("ids", expanding=True))
 _LEARN = text("INSERT INTO contact_search (rowid, tokens) VALUES (:id, :tokens)")
 _FORGET_ALL = text("DELETE FROM contact_search")
+_OPTIMIZE = text("INSERT INTO contact_search (contact_search) VALUES ('optimize')")
 # The expression the GIN index is built on; a query must spell it the same way to use the index.
 POSTGRES_TOKENS = "array_to_tsvector(string_to_array(btrim({tokens}), ' '))"
 POSTGRES_SEARCH_INDEX = "ix_contact_search_tokens"
@@ -111,6 +112,17 @@ async def index_search_tokens(connection: AsyncConnection, tokens_by_id: Sequenc
     await connection.execute(
         _LEARN, [{"id": contact_id, "tokens": tokens} for contact_id, tokens in tokens_by_id]
     )
+
+
+async def purge_search_index(connection: AsyncConnection) -> None:
+    """Rewrite SQLite's FTS5 index so that the words of deleted rows are gone from it too.
+
+    FTS5 records a deletion as a marker; the deleted row's words stay in older segments until
+    they are merged. An erasure (rule 22) must leave none: "optimize" merges every segment into
+    one, without them. PostgreSQL's index holds no words of its own.
+    """
+    if connection.dialect.name == "sqlite":
+        await connection.execute(_OPTIMIZE)
 
 
 async def empty_search_index(connection: AsyncConnection) -> None:

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    func,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -82,6 +83,16 @@ def _enum(cls: type[enum.Enum]) -> Enum:
     return Enum(cls, native_enum=False, create_constraint=False, length=20)
 
 
+def _where_present(column: str) -> dict[str, Any]:
+    return {f"{dialect}_where": text(f"{column} IS NOT NULL") for dialect in ("sqlite", "postgresql")}
+
+
+def _present(name: str, column: str) -> Index:
+    """An index of the rows that have a value: most contacts have no phone of some kind, and an
+    index full of NULLs makes the planners (rightly, from their statistics) prefer a scan."""
+    return Index(name, column, **_where_present(column))
+
+
 class OrganizationKind(enum.Enum):
     CLIENT = "CLIENT"
     SUPPLIER = "SUPPLIER"
@@ -104,6 +115,8 @@ class Civility(enum.Enum):
 class ContactStatus(enum.Enum):
     ACTIVE = "ACTIVE"
     DISAPPEARED = "DISAPPEARED"
+    # Folded into another contact (rule 21): read-only, out of every list, until unmerged.
+    MERGED = "MERGED"
 
 
 class ParticipationStatus(enum.Enum):
@@ -129,6 +142,12 @@ class Organization(Base):
     sites: Mapped[list["Site"]] = relationship(back_populates="client", lazy="raise")
 
 
+# Codes are unique within their kind regardless of case (rule 20): "ACME" and "acme" are one.
+# SQLite's lower() folds ASCII letters only; PostgreSQL's, under the "C" collation the key
+# columns use, does the same for this expression: both engines refuse the same pairs.
+Index("uq_organization_kind_code_folded", Organization.kind, func.lower(Organization.code), unique=True)
+
+
 class Site(Base):
     __tablename__ = "site"
 
@@ -142,6 +161,9 @@ class Site(Base):
     client: Mapped[Organization] = relationship(back_populates="sites", lazy="raise")
 
 
+Index("uq_site_code_folded", func.lower(Site.code), unique=True)
+
+
 class Affair(Base):
     __tablename__ = "affair"
 
@@ -152,12 +174,18 @@ class Affair(Base):
     name_key: Mapped[sort_key]
 
 
+Index("uq_affair_code_folded", func.lower(Affair.code), unique=True)
+
+
 class InterlocutorType(Base):
     __tablename__ = "interlocutor_type"
 
     code: Mapped[str] = mapped_column(String(TEXT_MAX), primary_key=True)
     label: Mapped[short_text]
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+Index("uq_interlocutor_type_code_folded", func.lower(InterlocutorType.code), unique=True)
 
 
 class Target(Base):
@@ -187,6 +215,10 @@ class Contact(Base):
         Index("ix_contact_created_order", "created_at", "id"),
         Index("ix_contact_updated_order", "updated_at", "id"),
         Index("ix_contact_follow_up_order", "last_follow_up_on", "id"),
+        # Duplicate look-ups (rule 21): first and last name swapped, or a typo in the last name.
+        Index("ix_contact_first_name_order", "first_name_key", "last_name_key"),
+        _present("ix_contact_phone", "phone"),
+        _present("ix_contact_mobile", "mobile"),
     )
 
     id: Mapped[pk]
@@ -211,6 +243,8 @@ class Contact(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[timestamp]
     updated_at: Mapped[timestamp]
+    # The contact this one was merged into, while its status is MERGED.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id"), index=True)
 
     links: Mapped[list["ContactLink"]] = relationship(
         back_populates="contact", lazy="raise", order_by="ContactLink.id", cascade="all, delete-orphan"
@@ -231,6 +265,8 @@ class ContactLink(Base):
             sqlite_where=text("is_primary"),
             postgresql_where=text("is_primary"),
         ),
+        _present("ix_contact_link_phone", "phone"),
+        _present("ix_contact_link_mobile", "mobile"),
     )
 
     id: Mapped[pk]
@@ -341,3 +377,53 @@ class FieldChange(Base):
     field: Mapped[str] = mapped_column(String(64))
     before: Mapped[str | None] = mapped_column(Text)
     after: Mapped[str | None] = mapped_column(Text)
+
+
+# E-mail addresses and profiles compared regardless of case (rule 21): expression indexes, so a
+# look-up spelled `lower(column) = :value` never scans the base.
+Index("ix_contact_email_folded", func.lower(Contact.email), **_where_present("email"))
+Index("ix_contact_linkedin_folded", func.lower(Contact.linkedin_url), **_where_present("linkedin_url"))
+Index("ix_contact_link_email_folded", func.lower(ContactLink.email), **_where_present("email"))
+
+
+class ContactMerge(Base):
+    """One merge (rule 21): who folded which contacts into which, and what an exact undo needs.
+
+    `snapshot` is JSON: each contact's card before the merge (fields, links with their sites and
+    types, memberships, accounts) and what moved (links, history entries, accounts). It holds
+    personal data, so an erasure of any contact involved clears it (the merge then cannot be
+    undone). `merged_ids` stays: it says which contacts were merged, nothing about them.
+    """
+
+    __tablename__ = "contact_merge"
+
+    id: Mapped[pk]
+    kept_id: Mapped[int] = mapped_column(ForeignKey("contact.id"), index=True)
+    # The merged contacts' ids, comma-separated, in the order they were given.
+    merged_ids: Mapped[short_text]
+    at: Mapped[timestamp]
+    actor: Mapped[short_text]
+    snapshot: Mapped[str | None] = mapped_column(Text)
+    undone_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    undone_by: Mapped[optional_text]
+
+
+class AuditAction(enum.Enum):
+    PERSONAL_DATA_EXPORT = "PERSONAL_DATA_EXPORT"
+    FILE_EXPORT = "FILE_EXPORT"
+    ERASURE = "ERASURE"
+
+
+class AuditEntry(Base):
+    """An access to personal data (rule 23): who, when, what, why, how many; never the data itself."""
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[pk]
+    at: Mapped[timestamp]
+    actor: Mapped[short_text]
+    action: Mapped[AuditAction] = mapped_column(_enum(AuditAction))
+    # What was reached, without personal values: "Contact:42", "contacts.csv".
+    subject: Mapped[short_text]
+    reason: Mapped[str | None] = mapped_column(String(NOTES_MAX))
+    contact_count: Mapped[int] = mapped_column(Integer)

@@ -41,9 +41,9 @@ class Actor:
 def visible_contact(viewer: Viewer) -> ColumnElement[bool]:
     """The criterion every read of a contact goes through.
 
-    The portal's CRM module never sees a contact hidden from the CRM nor a disappeared one;
-    staff see everything. Anything pointing to a contact (link, participation, account) is
-    shown only when this holds for that contact.
+    The portal's CRM module never sees a contact hidden from the CRM, nor a disappeared or
+    merged one; staff see everything (a merged contact too, by its id). Anything pointing to a
+    contact (link, participation, account) is shown only when this holds for that contact.
     """
     return true() if viewer.is_staff else in_crm()
 
@@ -51,3 +51,14 @@ def visible_contact(viewer: Viewer) -> ColumnElement[bool]:
 def in_crm() -> ColumnElement[bool]:
     """What the CRM shows of a contact: not hidden from it, and not disappeared."""
     return and_(Contact.hidden_from_crm.is_(False), Contact.status == ContactStatus.ACTIVE)
+
+
+def listed_contact(viewer: Viewer, *, merged_asked: bool = False) -> ColumnElement[bool]:
+    """The criterion of every list, count, selection and recipient answer (rule 21).
+
+    `visible_contact`, and never a merged contact: it lives on in the contact it was folded
+    into. Only a staff filter `status: MERGED` (`merged_asked`) lists them.
+    """
+    if merged_asked:
+        return visible_contact(viewer)
+    return and_(visible_contact(viewer), Contact.status != ContactStatus.MERGED)

@@ -221,10 +221,11 @@ async def set_account_active(
     if found is None:
         raise NotFound(("input", "id"), "No account you may see has this id.")
     account, status = found
-    if active and status is ContactStatus.DISAPPEARED:
+    if active and status is not ContactStatus.ACTIVE:
+        gone = "has disappeared" if status is ContactStatus.DISAPPEARED else "was merged into another"
         raise NotAllowed(
             ("input", "active"),
-            "The contact has disappeared: its account cannot be reactivated.",
+            f"The contact {gone}: its account cannot be reactivated.",
             contact_id=account.contact_id,
         )
     account.active = active

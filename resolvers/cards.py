@@ -16,6 +16,7 @@ from db.models import (
     ContactLink,
     ContactLinkInterlocutorType,
     ContactLinkSite,
+    ContactStatus,
     EventParticipation,
     Organization,
     ParticipationStatus,
@@ -23,7 +24,7 @@ from db.models import (
 )
 from resolvers import history
 from resolvers.access import Actor
-from resolvers.errors import Conflict, NotFound
+from resolvers.errors import Conflict, NotAllowed, NotFound
 from resolvers.history_text import Difference, Shown, contact_shown, differences, link_shown
 from resolvers.search import refresh_contact_keys
 
@@ -81,6 +82,9 @@ async def load_card(
     contact = await session.scalar(select(Contact).where(Contact.id == contact_id).with_for_update())
     if contact is None:
         raise NotFound(path, "No contact has this id.")
+    if contact.status is ContactStatus.MERGED:
+        message = "This contact was merged into another: change that one."
+        raise NotAllowed(path, message, contact_id=contact_id)
     if expected_version is not None and contact.version != expected_version:
         raise Conflict(contact_id, expected_version, contact.version)
     card = Card(

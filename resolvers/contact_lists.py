@@ -31,7 +31,7 @@ from db.models import (
     OrganizationKind,
     TargetMember,
 )
-from resolvers.access import Viewer, in_crm, visible_contact
+from resolvers.access import Viewer, in_crm, listed_contact
 from resolvers.cursors import list_key
 from resolvers.paging import Page, PageQuery, PageRequest, SortColumn, counts, fetch_pages
 from resolvers.search import search_words
@@ -181,14 +181,19 @@ def _all_criteria(filters: Sequence[ContactFilter]) -> list[ColumnElement[bool]]
     return [criterion for criteria in filters for criterion in filter_criteria(criteria)]
 
 
+def _listed(viewer: Viewer, filters: Sequence[ContactFilter]) -> ColumnElement[bool]:
+    merged_asked = any(criteria.status is ContactStatus.MERGED for criteria in filters)
+    return listed_contact(viewer, merged_asked=merged_asked)
+
+
 def contacts_query(viewer: Viewer, filters: Sequence[ContactFilter] = ()) -> Select[Any]:
     """The contacts `viewer` may see that match every one of `filters`."""
-    return select(Contact).where(visible_contact(viewer), *_all_criteria(filters))
+    return select(Contact).where(_listed(viewer, filters), *_all_criteria(filters))
 
 
 def contact_ids_query(viewer: Viewer, filters: Sequence[ContactFilter] = ()) -> Select[Any]:
     """The ids of `contacts_query`: what a batch selection by filter reaches."""
-    return select(Contact.id).where(visible_contact(viewer), *_all_criteria(filters))
+    return select(Contact.id).where(_listed(viewer, filters), *_all_criteria(filters))
 
 
 @dataclass(frozen=True)
@@ -305,7 +310,7 @@ def _interlocutors_query(
             or_(ContactLink.left_on.is_(None), ContactLink.left_on > today),
             exists().where(*typed),
             Contact.status == ContactStatus.ACTIVE,  # rule 6: a disappeared contact is no one's interlocutor
-            visible_contact(viewer),
+            listed_contact(viewer),
         )
         .order_by(Contact.last_name_key, Contact.first_name_key, Contact.id)
     )

@@ -9,7 +9,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Contact, EventParticipation, ParticipationStatus
-from resolvers.access import Viewer, visible_contact
+from resolvers.access import Viewer, listed_contact
 from resolvers.contact_lists import sort_columns
 from resolvers.cursors import list_key
 from resolvers.paging import Page, PageQuery, PageRequest, counts, fetch_pages_each_way
@@ -42,7 +42,7 @@ def participants_query(viewer: Viewer, event_id: int, status: ParticipationStatu
     query = (
         select(EventParticipation)
         .join(Contact, Contact.id == EventParticipation.contact_id)
-        .where(EventParticipation.event_id == event_id, visible_contact(viewer))
+        .where(EventParticipation.event_id == event_id, listed_contact(viewer))
     )
     return query if status is None else query.where(EventParticipation.status == status)
 

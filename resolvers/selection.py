@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Contact
+from db.models import Contact, ContactStatus
 from resolvers.access import Viewer
 from resolvers.contact_lists import ContactFilter, contact_ids_query
 from resolvers.errors import ErrorCode, Invalid, Path, Problem
@@ -96,7 +96,9 @@ async def _by_filter(
     session: AsyncSession, viewer: Viewer, criteria: ContactFilter, max_selection: int, lock: bool
 ) -> Selected:
     # One more than allowed is enough to know the selection is too big, without counting it all.
-    query = contact_ids_query(viewer, [criteria]).order_by(Contact.id).limit(max_selection + 1)
+    # A filter `status: MERGED` lists merged contacts; no batch ever reaches them (read-only).
+    selected = contact_ids_query(viewer, [criteria]).where(Contact.status != ContactStatus.MERGED)
+    query = selected.order_by(Contact.id).limit(max_selection + 1)
     found = list(await session.scalars(_locked(query, lock)))
     if len(found) > max_selection:
         raise Invalid(SELECTION_PATH, _too_many("the filter matches more", max_selection))

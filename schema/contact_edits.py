@@ -1,7 +1,7 @@
 """Creating and editing a contact card: inputs, the contact payload, and the mutations."""
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
@@ -22,6 +22,9 @@ def site_pks(ids: list[strawberry.ID] | None, path: tuple[str, ...]) -> list[int
         return None
     return [pk_of(value, "Site", (*path, "siteIds", str(index))) for index, value in enumerate(ids)]
 
+
+if TYPE_CHECKING:
+    from schema.stewardship import DuplicateCandidate
 
 LINK_FIELDS = (
     "function",
@@ -120,19 +123,34 @@ class UpdateContactInput:
     notes: str | None = UNSET
     hidden_from_crm: bool | None = UNSET
     linkedin_url: str | None = UNSET
+    last_follow_up_on: date | None = strawberry.field(
+        default=UNSET, description="A correction; null clears; never in the future (rule 4)."
+    )
 
     def fields(self) -> dict[str, Any]:
-        return given(self, *CONTACT_FIELDS, "hidden_from_crm", "linkedin_url")
+        return given(self, *CONTACT_FIELDS, "hidden_from_crm", "linkedin_url", "last_follow_up_on")
 
 
-@strawberry.type
+@strawberry.type(description="possibleDuplicates: a warning on create and update (rule 21), never a refusal.")
 class ContactPayload:
     contact: Contact | None
     user_errors: list[UserError]
+    # Set by the mutations that warn of duplicates (createContact, quickCreateContact, updateContact).
+    warns: strawberry.Private[bool] = False
 
     @classmethod
     def of(cls, row: models.Contact) -> "ContactPayload":
         return cls(contact=Contact.from_row(row), user_errors=[])
+
+    @strawberry.field(description="Contacts that may be the same person (rule 21), best first.")
+    async def possible_duplicates(
+        self, info: Info
+    ) -> list[Annotated["DuplicateCandidate", strawberry.lazy("schema.stewardship")]]:
+        from schema.stewardship import candidates
+
+        if not self.warns or self.contact is None:
+            return []
+        return await candidates(info.context, self.contact.pk, 10)
 
     @classmethod
     async def refused(cls, ctx: Context, error: DomainError) -> "ContactPayload":
@@ -148,6 +166,19 @@ async def _current_card(ctx: Context, contact_id: int) -> Contact | None:
     return Contact.from_row(rows[0]) if rows[0] is not None else None
 
 
+class WarnsOfDuplicates:
+    """The answer of the mutations that warn of duplicates: a ContactPayload that looks for them."""
+
+    @staticmethod
+    def of(row: models.Contact) -> ContactPayload:
+        return ContactPayload(contact=Contact.from_row(row), user_errors=[], warns=True)
+
+    refused = staticmethod(ContactPayload.refused)
+
+
+WARNS_OF_DUPLICATES = WarnsOfDuplicates()
+
+
 @strawberry.type
 class CardMutations:
     @strawberry.mutation(
@@ -156,7 +187,7 @@ class CardMutations:
     async def create_contact(self, info: Info, input: CreateContactInput) -> ContactPayload:
         return await run(
             info,
-            ContactPayload,
+            WARNS_OF_DUPLICATES,
             lambda session, actor: contact_edits.create_contact(
                 session,
                 actor,
@@ -172,7 +203,7 @@ class CardMutations:
     async def update_contact(self, info: Info, input: UpdateContactInput) -> ContactPayload:
         return await run(
             info,
-            ContactPayload,
+            WARNS_OF_DUPLICATES,
             lambda session, actor: contact_edits.update_contact(
                 session,
                 actor,

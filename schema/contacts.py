@@ -3,14 +3,16 @@
 from collections.abc import Sequence
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
 from db import models
 from resolvers import contacts, history
 from resolvers.loaders import now_or_later
+from resolvers.paging import MAX_PAGE_SIZE
 from schema.context import Context, Info
+from schema.errors import read_error
 from schema.history import ContactChange
 from schema.ids import to_global_id
 from schema.node import Node, node_fetcher
@@ -18,6 +20,9 @@ from schema.organizations import Affair, Organization, Site, load_organization, 
 from schema.pagination import Connection, connection, load_page, page_request
 from schema.permissions import StaffOnly
 from schema.reference import EventParticipation, InterlocutorType, Target
+
+if TYPE_CHECKING:
+    from schema.stewardship import DuplicateCandidate
 
 Civility = models.Civility
 strawberry.enum(Civility, name="Civility")  # decorates in place: annotate with the class
@@ -114,6 +119,7 @@ class ContactLink(Node):
 class Contact(Node):
     pk: strawberry.Private[int]
     linkedin_url: strawberry.Private[str | None]
+    merged_into_pk: strawberry.Private[int | None]
     civility: Civility | None
     last_name: str
     first_name: str | None
@@ -139,6 +145,7 @@ class Contact(Node):
             id=strawberry.ID(to_global_id("Contact", row.id)),
             pk=row.id,
             linkedin_url=row.linkedin_url,
+            merged_into_pk=row.merged_into_id,
             civility=row.civility,
             last_name=row.last_name,
             first_name=row.first_name,
@@ -221,6 +228,26 @@ class Contact(Node):
         counts = ctx.loaders.change_counts_by_contact_id
         nodes = [ContactChange.from_row(row[0]) for row in rows.rows]
         return connection(rows, nodes, lambda: counts.load(contact_id))
+
+    @strawberry.field(description="Set when status is MERGED: the contact this one was folded into.")
+    async def merged_into(self, info: Info) -> "Contact | None":
+        if self.merged_into_pk is None:
+            return None
+        row = await info.context.loaders.contacts_by_id.load(self.merged_into_pk)
+        return Contact.from_row(row) if row is not None else None
+
+    @strawberry.field(
+        permission_classes=[StaffOnly],
+        description="Contacts that may be the same person (rule 21), best first. Staff only.",
+    )
+    async def possible_duplicates(
+        self, info: Info, first: int | None = 10
+    ) -> list[Annotated["DuplicateCandidate", strawberry.lazy("schema.stewardship")]] | None:
+        from schema.stewardship import candidates
+
+        if first is None or not 1 <= first <= MAX_PAGE_SIZE:
+            raise read_error(f"`first` must be between 1 and {MAX_PAGE_SIZE}.")
+        return await candidates(info.context, self.pk, first)
 
 
 @strawberry.type

@@ -10,7 +10,7 @@ from typing import Any
 import strawberry
 
 from resolvers import lifecycle
-from schema.contact_edits import CardInput, ContactPayload
+from schema.contact_edits import WARNS_OF_DUPLICATES, CardInput, ContactPayload
 from schema.contacts import Civility
 from schema.context import Info
 from schema.ids import pk_of
@@ -61,7 +61,7 @@ class LifecycleMutations:
     async def quick_create_contact(self, info: Info, input: QuickCreateContactInput) -> ContactPayload:
         return await run(
             info,
-            ContactPayload,
+            WARNS_OF_DUPLICATES,
             lambda session, actor: lifecycle.quick_create_contact(
                 session,
                 actor,

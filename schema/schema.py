@@ -22,12 +22,19 @@ from schema.organizations import Affair, Client, OrganizationQueries, Site, Supp
 from schema.recipients import RecipientQueries
 from schema.reference import Event, ReferenceQueries, Target
 from schema.reference_mutations import ReferenceMutations
+from schema.stewardship import AuditEntry, ContactMerge, StewardshipMutations, StewardshipQueries
 from schema.viewer import ViewerQueries
 
 
 @strawberry.type
 class Query(
-    ViewerQueries, LookupQueries, ContactListQueries, OrganizationQueries, ReferenceQueries, RecipientQueries
+    ViewerQueries,
+    LookupQueries,
+    ContactListQueries,
+    OrganizationQueries,
+    ReferenceQueries,
+    RecipientQueries,
+    StewardshipQueries,
 ):
     pass
 
@@ -43,6 +50,7 @@ class Mutation(
     MembershipMutations,
     NormalizationMutations,
     AccountMutations,
+    StewardshipMutations,
 ):
     pass
 
@@ -59,6 +67,8 @@ NODE_TYPES = [
     Contact,
     ExtranetUser,
     ExternalCollaborator,
+    ContactMerge,
+    AuditEntry,
 ]
 
 

@@ -43,11 +43,16 @@ async def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Asyn
 
 
 async def _counts(database: Database) -> dict[str, int]:
+    """The rows of every table that holds some; a table a later revision adds is not there yet."""
+    async with database.engine.connect() as connection:
+        present = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
     async with database.read() as session:
-        return {
+        counted = {
             table.name: int(await session.scalar(select(func.count()).select_from(table)) or 0)
             for table in Base.metadata.sorted_tables
+            if table.name in present
         }
+    return {name: count for name, count in counted.items() if count}
 
 
 async def _revision(database: Database) -> str | None:
@@ -84,5 +89,5 @@ async def test_down_to_base_empties_and_up_to_head_rebuilds(empty_database: Data
         left = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
     assert left <= {"alembic_version"}
     assert await migrate_to(db.engine, "head") == "upgraded"
-    assert (await _revision(db), (await _counts(db))["contact"]) == (REVISIONS[-1], 0)
+    assert (await _revision(db), (await _counts(db)).get("contact", 0)) == (REVISIONS[-1], 0)
     assert await migrate_to(db.engine, "head") == "unchanged"

@@ -22,7 +22,11 @@ from server.app import MAX_BODY_BYTES
 from tests import factories
 from tests.conftest import bearer
 
-TOO_LARGE = {"errors": [{"message": "The request body is over 1048576 bytes."}]}
+TOO_LARGE = {
+    "errors": [
+        {"message": "The request body is over 1048576 bytes.", "extensions": {"code": "QUERY_TOO_COMPLEX"}}
+    ]
+}
 CREATE = """mutation ($org: ID!) {
   createContact(input: {lastName: "Dupont", link: {organizationId: $org}}) { contact { lastName } userErrors { code } }
 }"""

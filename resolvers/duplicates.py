@@ -1,0 +1,190 @@
+"""Contacts that may be the same person (DOMAIN.md rule 21): a warning, never a refusal.
+
+Signs, each with its weight: a shared e-mail (any of the contact's or its links', case aside),
+a shared E.164 phone (phone or mobile, the contact's or a link's), the same explicit LinkedIn
+profile, the same folded name at the same organisation, and, weaker, a similar name there (one
+typo, or first and last name swapped). Several signs add up: score = 1 - Π(1 - weight).
+
+For one contact every sign is found through an index in one statement (lower-cased e-mails
+and profiles, phones, folded names read last-first and first-last); the similar-name check
+only reads the contacts of the contact's own organisations that share its first or its last
+name. `duplicate_groups` reads the whole base (it is the base's clean-up list).
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import Select, and_, func, literal, or_, select, union, union_all
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Contact, ContactLink, ContactStatus
+from resolvers.access import Viewer
+
+
+class Reason(Enum):
+    SAME_EMAIL = "SAME_EMAIL"
+    SAME_PHONE = "SAME_PHONE"
+    SAME_SOCIAL_PROFILE = "SAME_SOCIAL_PROFILE"
+    SAME_NAME_AT_ORGANIZATION = "SAME_NAME_AT_ORGANIZATION"
+    SIMILAR_NAME_AT_ORGANIZATION = "SIMILAR_NAME_AT_ORGANIZATION"
+
+
+WEIGHTS = {
+    Reason.SAME_EMAIL: 0.9,
+    Reason.SAME_SOCIAL_PROFILE: 0.9,
+    Reason.SAME_PHONE: 0.85,
+    Reason.SAME_NAME_AT_ORGANIZATION: 0.85,
+    Reason.SIMILAR_NAME_AT_ORGANIZATION: 0.8,
+}
+DEFAULT_MIN_SCORE = 0.8
+_NAMES = "NAMES"  # a row of the look-up that still needs comparing names in Python
+_SELF = "SELF"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A contact that may be the same person as the one asked about."""
+
+    contact_id: int
+    reasons: tuple[Reason, ...]
+    score: float
+
+
+def score(reasons: Iterable[Reason]) -> float:
+    """1 - Π(1 - weight): two signs together say more than either alone; always in [0, 1]."""
+    missing = 1.0
+    for reason in set(reasons):
+        missing *= 1 - WEIGHTS[reason]
+    return round(1 - missing, 4)
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """At most one insertion, deletion, substitution or swap of two neighbours apart."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        if len(diffs) == 1:
+            return True
+        i, j = [*diffs, -1, -1][:2]
+        return len(diffs) == 2 and j == i + 1 and a[i] == b[j] and a[j] == b[i]
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long[i]:
+        i += 1
+    return short[i:] == long[i + 1 :]
+
+
+def name_reason(mine: tuple[str, str], theirs: tuple[str, str]) -> Reason | None:
+    """How two folded (last, first) names at one organisation compare, if they are alike."""
+    (last, first), (other_last, other_first) = mine, theirs
+    if not last:
+        return None
+    if (last, first) == (other_last, other_first):
+        return Reason.SAME_NAME_AT_ORGANIZATION
+    if first and (last, first) == (other_first, other_last):
+        return Reason.SIMILAR_NAME_AT_ORGANIZATION
+    if first == other_first and within_one_edit(last, other_last) and min(len(last), len(other_last)) > 2:
+        return Reason.SIMILAR_NAME_AT_ORGANIZATION
+    if first and last == other_last and within_one_edit(first, other_first) and len(first) > 2:
+        return Reason.SIMILAR_NAME_AT_ORGANIZATION
+    return None
+
+
+# ---------------------------------------------------------------- one contact
+
+
+def _row(contact_id: Any, reason: str) -> Select[Any]:
+    return select(contact_id.label("contact_id"), literal(reason).label("reason"))
+
+
+def _lookup_query(contact_id: int) -> Any:
+    """Every contact sharing a sign with `contact_id`, as (contact id, reason) rows, one statement."""
+    me_link = ContactLink.contact_id == contact_id
+    emails = union(
+        select(func.lower(Contact.email)).where(Contact.id == contact_id, Contact.email.is_not(None)),
+        select(func.lower(ContactLink.email)).where(me_link, ContactLink.email.is_not(None)),
+    ).scalar_subquery()
+    phones = union(
+        *(select(column).where(Contact.id == contact_id) for column in (Contact.phone, Contact.mobile)),
+        *(select(column).where(me_link) for column in (ContactLink.phone, ContactLink.mobile)),
+    ).scalar_subquery()
+    # Never correlated with the outer contact: it is the contact asked about.
+    profile = (
+        select(func.lower(Contact.linkedin_url))
+        .where(Contact.id == contact_id)
+        .correlate(None)
+        .scalar_subquery()
+    )
+    organizations = select(ContactLink.organization_id).where(me_link).scalar_subquery()
+    mine = select(Contact.last_name_key, Contact.first_name_key).where(Contact.id == contact_id).subquery()
+    alike = or_(
+        Contact.last_name_key == mine.c.last_name_key,
+        Contact.first_name_key == mine.c.first_name_key,
+        and_(Contact.last_name_key == mine.c.first_name_key, Contact.first_name_key == mine.c.last_name_key),
+    )
+    email, phone = Reason.SAME_EMAIL.value, Reason.SAME_PHONE.value
+    return union_all(
+        # `IS NOT NULL` spelled out: the indexes hold only the rows with a value (partial).
+        _row(Contact.id, email).where(Contact.email.is_not(None), func.lower(Contact.email).in_(emails)),
+        _row(ContactLink.contact_id, email).where(
+            ContactLink.email.is_not(None), func.lower(ContactLink.email).in_(emails)
+        ),
+        *(_row(Contact.id, phone).where(c.in_(phones)) for c in (Contact.phone, Contact.mobile)),
+        *(
+            _row(ContactLink.contact_id, phone).where(c.in_(phones))
+            for c in (ContactLink.phone, ContactLink.mobile)
+        ),
+        _row(Contact.id, Reason.SAME_SOCIAL_PROFILE.value).where(
+            Contact.linkedin_url.is_not(None), func.lower(Contact.linkedin_url) == profile
+        ),
+        _row(ContactLink.contact_id, _NAMES)
+        .join(Contact, Contact.id == ContactLink.contact_id)
+        .join(mine, alike)
+        .where(ContactLink.organization_id.in_(organizations)),
+        _row(Contact.id, _SELF).where(Contact.id == contact_id),
+    ).subquery()
+
+
+async def possible_duplicates(session: AsyncSession, contact_id: int, *, limit: int = 10) -> list[Candidate]:
+    """The contacts that may be `contact_id`'s person, best first (then by id); merged ones never."""
+    found = _lookup_query(contact_id)
+    rows = (
+        await session.execute(
+            select(found.c.contact_id, found.c.reason, Contact.last_name_key, Contact.first_name_key)
+            .join(Contact, Contact.id == found.c.contact_id)
+            .where(or_(Contact.status != ContactStatus.MERGED, found.c.reason == _SELF))
+        )
+    ).all()
+    mine = next(((last, first) for cid, reason, last, first in rows if reason == _SELF), None)
+    if mine is None:
+        return []
+    reasons: dict[int, set[Reason]] = {}
+    for other, reason, last, first in rows:
+        if other == contact_id or reason == _SELF:
+            continue
+        named = name_reason(mine, (last, first)) if reason == _NAMES else Reason(reason)
+        if named is not None:
+            reasons.setdefault(other, set()).add(named)
+    return ranked(reasons)[:limit]
+
+
+def ranked(reasons: dict[int, set[Reason]]) -> list[Candidate]:
+    candidates = [
+        Candidate(other, tuple(sorted(found, key=list(Reason).index)), score(found))
+        for other, found in reasons.items()
+    ]
+    return sorted(candidates, key=lambda candidate: (-candidate.score, candidate.contact_id))
+
+
+async def duplicates_by_contact_id(
+    session: AsyncSession, viewer: Viewer, ids: Sequence[int]
+) -> list[list[Candidate] | None]:
+    """`Contact.possibleDuplicates` for a page of contacts: staff only (None for the portal)."""
+    if not viewer.is_staff:
+        return [None for _ in ids]
+    return [await possible_duplicates(session, contact_id) for contact_id in ids]
