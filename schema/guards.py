@@ -20,7 +20,10 @@ from strawberry.schema.schema import validate_document
 
 from db.engine import QueryStats, current_stats
 from schema.context import Context
+from schema.cost import MAX_EXPANDED_SELECTIONS, CostGuard, expanded_selections, too_many_selections
 from schema.error_codes import CodedErrors, ErrorCode, coded, parse_error
+from schema.input_guard import InputGuard, long_number
+from schema.introspection import PortalIntrospection
 
 MAX_DEPTH = 10
 MAX_ALIASES = 30
@@ -56,6 +59,11 @@ def _validated(
     """The limits first (QUERY_TOO_COMPLEX): a document over them is not validated further;
     then the rest of validation (GRAPHQL_VALIDATION_FAILED)."""
     document = _parsed(query, max_tokens)
+    if (number_error := long_number(document)) is not None:
+        return [number_error]
+    expanded = expanded_selections(document)
+    if expanded > MAX_EXPANDED_SELECTIONS:  # before the validators, which expand fragments naively
+        return [too_many_selections(expanded)]
     limits = tuple(rule for rule in rules if rule in LIMIT_RULES)
     too_complex = validate_document(schema, document, limits) if limits else []
     if too_complex:
@@ -149,4 +157,7 @@ EXTENSIONS: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
     DocumentCache,
     MaskUnexpectedErrors,
     QueryStatsExtension,
+    InputGuard,
+    PortalIntrospection,
+    CostGuard,
 ]

@@ -48,6 +48,7 @@ from resolvers.access import Actor
 from resolvers.errors import DomainError, ErrorCode, Problem
 from schema.context import Context, Info
 from schema.errors import user_errors
+from schema.input_guard import unstorable_argument
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -106,6 +107,10 @@ async def run(
 ) -> Payload:
     """Run `work` in one transaction and answer with its payload, or with its refusal."""
     ctx = info.context
+    unstorable = unstorable_argument(info._raw_info)
+    if unstorable is not None:  # refused before anything runs, the same on both engines
+        path, message = unstorable
+        return await answer.refused(ctx, DomainError([Problem(ErrorCode.INVALID, path, message)]))
     try:
         result = await _transaction(ctx, actor_of(info), work, read_only=read_only)
     except DomainError as error:

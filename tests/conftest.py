@@ -231,7 +231,7 @@ def _sent_over_http(request: httpx.Request, db: Database, settings: Settings) ->
         else:
             body = dict(request.url.params)
             body["variables"] = json.loads(body["variables"]) if body.get("variables") else None
-    except (BadToken, ValueError, KeyError, TypeError, httpx.RequestNotRead):  # a streamed body: not replayed
+    except (BadToken, ValueError, KeyError, TypeError, RecursionError, httpx.RequestNotRead):  # not replayed
         return None
     if not isinstance(body, dict) or not isinstance(body.get("query"), str):
         return None
