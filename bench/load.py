@@ -57,7 +57,8 @@ class Measure:
         return ordered[len(ordered) // 2] * 1000
 
 
-async def _answer(reader: asyncio.StreamReader) -> bytes:
+async def answer(reader: asyncio.StreamReader) -> tuple[int, bytes]:
+    """The status and body of one HTTP/1.1 answer on a kept-alive connection."""
     head = await reader.readuntil(b"\r\n\r\n")
     status = head.split(b" ", 2)[1]
     headers = {
@@ -65,8 +66,13 @@ async def _answer(reader: asyncio.StreamReader) -> bytes:
         for name, _, value in (line.partition(b":") for line in head.split(b"\r\n")[1:] if line)
     }
     body = await reader.readexactly(int(headers[b"content-length"]))
-    if status != b"200":
-        raise RuntimeError(f"HTTP {status.decode()}: {body[:300]!r}")
+    return int(status), body
+
+
+async def _answer(reader: asyncio.StreamReader) -> bytes:
+    status, body = await answer(reader)
+    if status != 200:
+        raise RuntimeError(f"HTTP {status}: {body[:300]!r}")
     return body
 
 

@@ -47,8 +47,9 @@ Column = ColumnElement[Any] | QueryableAttribute[Any]
 
 
 class _SearchQuery(TypeDecorator[Any]):
-    """Words in, the engine's query syntax out: `"a" "b"*` for FTS5, `'a' & 'b':*` for tsquery.
+    """Words in, the engine's query syntax out: `"a" "bc"*` for FTS5, `'a' & 'bc':*` for tsquery.
 
+    A word of one letter matches whole words only, a longer one as a prefix (DOMAIN, limits).
     Words are letters and digits only (`resolvers.text.words`), so quoting them is enough.
     """
 
@@ -58,12 +59,12 @@ class _SearchQuery(TypeDecorator[Any]):
     def process_bind_param(self, value: Any, dialect: Dialect) -> str:
         words: Sequence[str] = value
         if dialect.name == "postgresql":
-            return " & ".join([*(f"'{word}'" for word in words[:-1]), f"'{words[-1]}':*"])
-        return " ".join([*(f'"{word}"' for word in words[:-1]), f'"{words[-1]}"*'])
+            return " & ".join(f"'{word}'" if len(word) == 1 else f"'{word}':*" for word in words)
+        return " ".join(f'"{word}"' if len(word) == 1 else f'"{word}"*' for word in words)
 
 
 class TokenMatch(ColumnElement[bool]):
-    """The contacts whose search tokens hold every word, the last one also as a prefix."""
+    """The contacts whose search tokens hold every word: one letter whole, longer words as prefixes."""
 
     __visit_name__ = "token_match"
     inherit_cache = True

@@ -115,7 +115,9 @@ def open_database(
     url: str, *, echo: bool = False, write_deadline: float = WRITE_DEADLINE_SECONDS
 ) -> Database:
     """Create the engine for `url` and the session factories over it."""
-    engine = create_async_engine(url, echo=echo, **_engine_arguments(url))
+    # hide_parameters: an error's text (and so the log of an internal error) shows the SQL but
+    # never the values bound to it, which are personal data.
+    engine = create_async_engine(url, echo=echo, hide_parameters=True, **_engine_arguments(url))
     if engine.dialect.name == "sqlite":
         _prepare_sqlite(engine)
     _count_statements(engine)

@@ -91,6 +91,12 @@ class Organization(Base):
     sites: Mapped[list["Site"]] = relationship(back_populates="client", lazy="raise")
 
 
+# Codes are unique within their kind regardless of case (rule 20): "ACME" and "acme" are one.
+# SQLite's lower() folds ASCII letters only; PostgreSQL's, under the "C" collation the key
+# columns use, does the same for this expression: both engines refuse the same pairs.
+Index("uq_organization_kind_code_folded", Organization.kind, func.lower(Organization.code), unique=True)
+
+
 class Site(Base):
     __tablename__ = "site"
 
@@ -104,6 +110,9 @@ class Site(Base):
     client: Mapped[Organization] = relationship(back_populates="sites", lazy="raise")
 
 
+Index("uq_site_code_folded", func.lower(Site.code), unique=True)
+
+
 class Affair(Base):
     __tablename__ = "affair"
 
@@ -114,12 +123,18 @@ class Affair(Base):
     name_key: Mapped[sort_key]
 
 
+Index("uq_affair_code_folded", func.lower(Affair.code), unique=True)
+
+
 class InterlocutorType(Base):
     __tablename__ = "interlocutor_type"
 
     code: Mapped[str] = mapped_column(String(TEXT_MAX), primary_key=True)
     label: Mapped[short_text]
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+Index("uq_interlocutor_type_code_folded", func.lower(InterlocutorType.code), unique=True)
 
 
 class Target(Base):

@@ -6,7 +6,9 @@ the selection's state a chunk at a time, works out each contact's differences in
 exactly the text `cards.py` records, and writes them with one statement per table per chunk.
 """
 
-from collections.abc import Mapping, Sequence
+import heapq
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import cast
 
 from sqlalchemy import Table, delete, insert, literal, select, update
@@ -44,6 +46,30 @@ LINK_SITE = table_of(ContactLinkSite)
 NEW_LINK = {field.column: field.on_new_link for field in LINK_FIELDS if field.on_new_link is not None}
 
 
+# Rule 13: a batch answers with at most the first 100 contacts it changed, in reading order.
+SHOWN_CONTACTS = 100
+
+# Where a contact reads in the lists' default order: last name key, first name key, id.
+ReadingKey = tuple[str, str, int]
+
+
+@dataclass
+class Changed:
+    """The contacts a batch changed (their version rose): how many, and the first in reading order."""
+
+    count: int = 0
+    first: list[ReadingKey] = field(default_factory=list)
+
+    def add(self, keys: Iterable[ReadingKey]) -> None:
+        found = list(keys)
+        self.count += len(found)
+        self.first = heapq.nsmallest(SHOWN_CONTACTS, [*self.first, *found])
+
+    @property
+    def contact_ids(self) -> list[int]:
+        return [key[2] for key in self.first]
+
+
 def refuse_if_any(selected: Selected, problems: Problems) -> None:
     """All or nothing: every culprit, the selection's first, in one refusal."""
     found = [*selected.problems, *problems.found]
@@ -53,20 +79,24 @@ def refuse_if_any(selected: Selected, problems: Problems) -> None:
 
 async def record_changes(
     session: AsyncSession, changes: Mapping[int, Sequence[Difference]], actor: Actor
-) -> int:
+) -> list[ReadingKey]:
     """Raise the version of every contact with differences and record its history entry.
 
-    Three statements per chunk: the version bump, the entries (their ids come back with their
-    contacts'), the fields. Returns the number of contacts whose version rose.
+    Three statements per chunk: the version bump (it returns where each contact reads), the
+    entries (their ids come back with their contacts'), the fields. Returns the reading keys of
+    the contacts whose version rose.
     """
     changed = sorted(contact_id for contact_id, found in changes.items() if found)
     connection = await session.connection()
+    keys: list[ReadingKey] = []
     for chunk in chunks(changed):
-        await connection.execute(
+        bumped = await connection.execute(
             update(CONTACT)
             .where(Contact.id.in_(chunk))
             .values(version=Contact.version + 1, updated_at=actor.now)
+            .returning(CONTACT.c.last_name_key, CONTACT.c.first_name_key, CONTACT.c.id)
         )
+        keys.extend((last, first, contact_id) for last, first, contact_id in bumped.all())
         entry_ids = await _insert_entries(connection, chunk, actor)
         await connection.execute(
             insert(FIELD_CHANGE),
@@ -76,7 +106,7 @@ async def record_changes(
                 for change in changes[contact_id]
             ],
         )
-    return len(changed)
+    return keys
 
 
 async def _insert_entries(
@@ -150,21 +180,21 @@ async def associate_contacts(
     site_ids: Sequence[int | None],
     max_selection: int,
     actor: Actor,
-) -> int:
+) -> Changed:
     """Link the selection to the client where it is not, and to the sites where it is not yet.
 
-    All or nothing; running it twice changes nothing the second time. Returns how many
-    contacts changed.
+    All or nothing; running it twice changes nothing the second time. Returns the contacts
+    that changed.
     """
     selected = await select_contacts(session, viewer, selection, max_selection=max_selection)
     problems = Problems()
     sites = await check_client_sites(session, client_id, site_ids, problems)
     refuse_if_any(selected, problems)
     assert client_id is not None
-    affected, linked = 0, []
+    affected, linked = Changed(), []
     for chunk in chunks(selected.contact_ids):
         new, changes = await _associate_chunk(session, chunk, client_id, sites, actor)
-        affected += await record_changes(session, changes, actor)
+        affected.add(await record_changes(session, changes, actor))
         linked.extend(new)
     await refresh_contact_keys(session, linked)  # a new link brings its organisation's name
     return affected
@@ -208,18 +238,18 @@ async def dissociate_contacts(
     site_ids: Sequence[int | None],
     max_selection: int,
     actor: Actor,
-) -> int:
+) -> Changed:
     """Take the sites off the selection's links to the client; the links stay.
 
     A contact without a link to the client is left alone and not counted. All or nothing;
-    idempotent. Returns how many contacts changed.
+    idempotent. Returns the contacts that changed.
     """
     selected = await select_contacts(session, viewer, selection, max_selection=max_selection)
     problems = Problems()
     sites = await check_client_sites(session, client_id, site_ids, problems)
     refuse_if_any(selected, problems)
     assert client_id is not None
-    affected = 0
+    affected = Changed()
     connection = await session.connection()
     for chunk in chunks(selected.contact_ids):
         links = await _client_links(session, chunk, client_id)
@@ -233,5 +263,5 @@ async def dissociate_contacts(
             await connection.execute(
                 delete(LINK_SITE).where(LINK_SITE.c.link_id.in_(link_ids), LINK_SITE.c.site_id.in_(sites))
             )
-        affected += await record_changes(session, changes, actor)
+        affected.add(await record_changes(session, changes, actor))
     return affected

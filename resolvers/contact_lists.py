@@ -34,6 +34,7 @@ from db.models import (
 from resolvers.access import Viewer, in_crm, listed_contact
 from resolvers.cursors import list_key
 from resolvers.paging import Page, PageQuery, PageRequest, SortColumn, counts, fetch_pages
+from resolvers.search import search_words
 from resolvers.text import words
 
 
@@ -116,8 +117,8 @@ def _recipient(
 
 
 def _search(text: str) -> list[ColumnElement[bool]]:
-    """Each word matches a whole token of the contact's words; the last may be a prefix."""
-    found = words(text)
+    """Each word of one letter matches a whole token of the contact's words, longer ones a prefix."""
+    found = search_words(text)
     return [TokenMatch(Contact.id, Contact.search_tokens, found)] if found else []
 
 

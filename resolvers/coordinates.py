@@ -46,6 +46,14 @@ def clean_linkedin_url(value: str | None, path: Path) -> str | None:
         return None
     parts = urlsplit(text)
     host = (parts.hostname or "").lower()
-    if parts.scheme != "https" or not (host == "linkedin.com" or host.endswith(".linkedin.com")):
+    on_linkedin = host == "linkedin.com" or host.endswith(".linkedin.com")
+    if parts.scheme != "https" or not on_linkedin or not _plain_authority(parts.netloc):
         raise Invalid(path, "A LinkedIn profile must be an https URL on linkedin.com.")
     return text
+
+
+def _plain_authority(netloc: str) -> bool:
+    """A host name alone: no user name or password before an "@" (`https://evil.example@www.
+    linkedin.com/` reads as linkedin.com here and elsewhere as evil.example), no port, no
+    backslash (which browsers read as a slash)."""
+    return not any(mark in netloc for mark in ("@", ":", "\\"))

@@ -70,7 +70,7 @@ async def _primary_links(
         .where(ContactLink.contact_id.in_(contact_ids), ContactLink.is_primary.is_(True))
         .order_by(ContactLink.contact_id)
     )
-    return {link.contact_id: (link, organization) for link, organization in rows.tuples()}
+    return {link.contact_id: (link, organization) for link, organization in rows.all()}
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from db.models import (
     TargetMember,
 )
 from resolvers.access import Actor, Viewer
-from resolvers.batches import record_changes, refuse_if_any, table_of
+from resolvers.batches import Changed, record_changes, refuse_if_any, table_of
 from resolvers.errors import ErrorCode, Problems
 from resolvers.history_text import Difference, set_change, status_change
 from resolvers.selection import ContactSelection, Selected, chunks, select_contacts
@@ -98,15 +98,15 @@ async def add_contacts(
     max_selection: int,
     actor: Actor,
     status: ParticipationStatus | None = None,
-) -> int:
-    """Put the selection in the affair, target or event; returns how many contacts changed.
+) -> Changed:
+    """Put the selection in the affair, target or event; returns the contacts that changed.
 
     For an event, `status` is every selected contact's status afterwards; without one, new
     participants are INVITED and existing ones keep theirs.
     """
     selected = await _select(session, viewer, selection, membership, group_id, max_selection)
     assert group_id is not None
-    affected = 0
+    affected = Changed()
     for chunk in chunks(selected.contact_ids):
         sets = await _memberships(session, membership, chunk)
         joining = [contact_id for contact_id in chunk if group_id not in sets[contact_id]]
@@ -122,7 +122,7 @@ async def add_contacts(
             await (await session.connection()).execute(insert(membership.table), rows)
         if membership is EVENTS and status is not None:
             changes.update(await _change_statuses(session, sets, group_id, status))
-        affected += await record_changes(session, changes, actor)
+        affected.add(await record_changes(session, changes, actor))
     return affected
 
 
@@ -154,11 +154,11 @@ async def remove_contacts(
     group_id: int | None,
     max_selection: int,
     actor: Actor,
-) -> int:
-    """Take the selection out of the affair, target or event; returns how many contacts changed."""
+) -> Changed:
+    """Take the selection out of the affair, target or event; returns the contacts that changed."""
     selected = await _select(session, viewer, selection, membership, group_id, max_selection)
     assert group_id is not None
-    table, affected = membership.table, 0
+    table, affected = membership.table, Changed()
     for chunk in chunks(selected.contact_ids):
         sets = await _memberships(session, membership, chunk)
         leaving = [contact_id for contact_id in chunk if group_id in sets[contact_id]]
@@ -174,5 +174,5 @@ async def remove_contacts(
             ]
             for contact_id in leaving
         }
-        affected += await record_changes(session, changes, actor)
+        affected.add(await record_changes(session, changes, actor))
     return affected

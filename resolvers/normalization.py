@@ -6,7 +6,7 @@ truncated; those letters are kept as typed (and `ß` becomes `ẞ`, not `SS`).
 """
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -16,12 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import PERSON_NAME_MAX, TEXT_MAX, Contact, ContactLink
 from resolvers.access import Actor, Viewer
-from resolvers.batches import CONTACT, LINK, record_changes, refuse_if_any
+from resolvers.batches import CONTACT, LINK, Changed, ReadingKey, record_changes, refuse_if_any
 from resolvers.errors import DomainError, ErrorCode, Path, Problems
 from resolvers.history_text import Difference
 from resolvers.search import refresh_contact_keys
 from resolvers.selection import ContactSelection, chunks, select_contacts
-from resolvers.text import clean
+from resolvers.text import clean, fold
 
 _SPACES = re.compile(r"\s+")
 _APOSTROPHE = re.compile("['’]")
@@ -144,6 +144,7 @@ class NormalizationResult:
     changes: list[Difference]  # the first MAX_LISTED, in the contacts' order
     changed_count: int  # all of them
     applied: bool
+    contacts: Changed  # the contacts whose version rose (none in a dry run)
 
 
 Transform = Callable[[str | None], str | None]
@@ -212,12 +213,14 @@ async def normalize_contacts(
     fields = transforms(rules, problems)
     refuse_if_any(selected, problems)
     found: list[tuple[tuple[str, str, int], list[Difference]]] = []
+    written = Changed()
     for chunk in chunks(selected.contact_ids):
         people, links = await _current(session, chunk, with_functions="function" in fields)
         names, functions, changes = _changes(people, links, fields)
         if not dry_run:
             await _write(session, names, functions)
             await record_changes(session, changes, actor)
+            written.add(_reading_keys(people, names, changes))
         found.extend(
             ((person[1], person[2], person[0]), changes[person[0]])
             for person in people
@@ -227,7 +230,20 @@ async def normalize_contacts(
         await refresh_contact_keys(session, sorted(order[2] for order, _ in found))
     found.sort(key=lambda item: item[0])
     listed = [change for _, changes in found for change in changes][:MAX_LISTED]
-    return NormalizationResult(listed, sum(len(changes) for _, changes in found), applied=not dry_run)
+    count = sum(len(changes) for _, changes in found)
+    return NormalizationResult(listed, count, applied=not dry_run, contacts=written)
+
+
+def _reading_keys(
+    people: Sequence[Person], names: Sequence[dict[str, Any]], changes: Mapping[int, Sequence[Difference]]
+) -> list[ReadingKey]:
+    """Where each changed contact reads once its new names are written (their keys, folded)."""
+    renamed = {row["b_id"]: (fold(row["b_last"]), fold(row["b_first"])) for row in names}
+    return [
+        (*renamed.get(contact_id, (last_key, first_key)), contact_id)
+        for contact_id, last_key, first_key, _, _ in people
+        if contact_id in changes
+    ]
 
 
 async def _current(

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
@@ -24,6 +24,7 @@ from resolvers.reference_data import (
     apply_changes,
     checked,
     refuse_taken,
+    same_code,
 )
 from resolvers.search import refresh_contact_keys
 from resolvers.text import fold
@@ -62,7 +63,7 @@ async def update_organization(
     if "status" in values and kind is not OrganizationKind.CLIENT:
         raise Invalid(("input", "status"), "Only a client has a status.")
     if values.get("code", row.code) != row.code:
-        await _taken_organization_code(session, kind, values["code"])
+        await _taken_organization_code(session, kind, values["code"], Organization.id != row.id)
     if "name" in apply_changes(row, values):
         await session.flush()
         # Contacts are searched by the names of their organisations.
@@ -76,8 +77,10 @@ async def update_organization(
     return row
 
 
-async def _taken_organization_code(session: AsyncSession, kind: OrganizationKind, code: str) -> None:
-    where = (Organization.kind == kind, Organization.code == code)
+async def _taken_organization_code(
+    session: AsyncSession, kind: OrganizationKind, code: str, *besides: ColumnElement[bool]
+) -> None:
+    where = (Organization.kind == kind, same_code(Organization.code, code), *besides)
     await refuse_taken(session, KIND_NAMES[kind], code, *where)
 
 
@@ -90,7 +93,7 @@ async def create_site(
     """A site of a client; site codes are unique."""
     values = checked({"code": code, "name": name, "city": city}, SITE)
     await _client(session, client_id)
-    await refuse_taken(session, "site", values["code"], Site.code == values["code"])
+    await refuse_taken(session, "site", values["code"], same_code(Site.code, values["code"]))
     return await added(session, Site(client_id=client_id, name_key=fold(values["name"]), **values))
 
 
@@ -101,7 +104,8 @@ async def update_site(session: AsyncSession, *, site_id: int, changes: Changes) 
     if row is None:
         raise NotFound(("input", "id"), "No site has that id.")
     if values.get("code", row.code) != row.code:
-        await refuse_taken(session, "site", values["code"], Site.code == values["code"])
+        taken = (same_code(Site.code, values["code"]), Site.id != row.id)
+        await refuse_taken(session, "site", values["code"], *taken)
     apply_changes(row, values)
     await session.flush()
     return row
@@ -111,7 +115,7 @@ async def create_affair(session: AsyncSession, *, client_id: int, code: str, nam
     """An affair sold to a client; affair codes are unique."""
     values = checked({"code": code, "name": name}, AFFAIR)
     await _client(session, client_id)
-    await refuse_taken(session, "affair", values["code"], Affair.code == values["code"])
+    await refuse_taken(session, "affair", values["code"], same_code(Affair.code, values["code"]))
     return await added(session, Affair(client_id=client_id, name_key=fold(values["name"]), **values))
 
 
@@ -122,7 +126,8 @@ async def update_affair(session: AsyncSession, *, affair_id: int, changes: Chang
     if row is None:
         raise NotFound(("input", "id"), "No affair has that id.")
     if values.get("code", row.code) != row.code:
-        await refuse_taken(session, "affair", values["code"], Affair.code == values["code"])
+        taken = (same_code(Affair.code, values["code"]), Affair.id != row.id)
+        await refuse_taken(session, "affair", values["code"], *taken)
     apply_changes(row, values)
     await session.flush()
     return row

@@ -12,7 +12,7 @@ from db.models import Affair, Organization, OrganizationKind, Site
 from resolvers.cursors import list_key
 from resolvers.keyed import grouped, in_key_order
 from resolvers.paging import Page, PageQuery, PageRequest, SortColumn, count, fetch_page
-from resolvers.text import words
+from resolvers.search import search_words
 
 # What separates words in names and codes besides spaces (search words are letters and digits).
 WORD_SEPARATORS = "-'’.,/&()_+"
@@ -32,7 +32,8 @@ ORGANIZATION_ORDER = [SortColumn(Organization.name_key), SortColumn(Organization
 def word_search(
     search: str | None, *columns: ColumnElement[str] | QueryableAttribute[str]
 ) -> list[ColumnElement[bool]]:
-    """Criteria matching each word of `search` against the start of a word of the folded columns.
+    """Criteria matching each word of `search` against the start of a word of the folded columns
+    (a word of one letter: a whole word).
 
     For the small reference lists (organisations, targets, events): a LIKE over keys folded in
     Python. Contacts, which can be millions, have a real full-text index instead.
@@ -40,7 +41,7 @@ def word_search(
     haystack: ColumnElement[str] = literal(" ")
     for column in columns:
         haystack = haystack + _spaced(func.coalesce(column, "")) + " "
-    return [haystack.like(f"% {word}%") for word in words(search)]
+    return [haystack.like(f"% {word} %" if len(word) == 1 else f"% {word}%") for word in search_words(search)]
 
 
 def _spaced(column: ColumnElement[str]) -> ColumnElement[str]:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, String, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
@@ -94,6 +94,12 @@ def apply_changes(row: object, values: Changes) -> set[str]:
     if "name" in changed:
         setattr(row, "name_key", fold(values["name"]))  # noqa: B010
     return changed
+
+
+def same_code(column: Any, code: str) -> ColumnElement[bool]:
+    """Codes are one code regardless of case (rule 20): compared as the unique indexes do."""
+    same: ColumnElement[bool] = func.lower(column) == func.lower(literal(code, String()))
+    return same
 
 
 async def refuse_taken(session: AsyncSession, what: str, code: str, *where: ColumnElement[bool]) -> None:

@@ -19,6 +19,7 @@ from resolvers.reference_data import (
     apply_changes,
     checked,
     refuse_taken,
+    same_code,
 )
 from resolvers.text import fold
 
@@ -81,7 +82,8 @@ def _refuse_backwards(starts_on: date, ends_on: date | None, field: str) -> None
 async def create_interlocutor_type(session: AsyncSession, *, code: str, label: str) -> InterlocutorType:
     """A new kind of interlocutor in the reference list."""
     values = checked({"code": code, "label": label}, INTERLOCUTOR_TYPE)
-    await refuse_taken(session, "interlocutor type", values["code"], InterlocutorType.code == values["code"])
+    taken = same_code(InterlocutorType.code, values["code"])
+    await refuse_taken(session, "interlocutor type", values["code"], taken)
     return await added(session, InterlocutorType(archived=False, **values))
 
 

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.dialect import index_search_tokens
 from db.models import Contact, ContactLink, Organization
+from resolvers.errors import Invalid
 from resolvers.text import fold, words
 
 CHUNK = 500
@@ -68,3 +69,31 @@ async def _key_rows(session: AsyncSession, contact_ids: Sequence[int]) -> list[d
 def tokens_text(*values: str | None) -> str:
     """The folded words, space-separated with a space on each side, so a whole word is `% w %`."""
     return f" {' '.join(words(*values))} "
+
+
+MAX_SEARCH_WORDS = 10
+MAX_SEARCH_WORD_LENGTH = 50
+
+
+def search_problem(text: str | None) -> str | None:
+    """Why a search cannot run, or None: at most 10 words of at most 50 characters each.
+
+    Checked before any SQL is built, so that no statement grows with the size of the input.
+    """
+    if not text:
+        return None
+    found = words(text)
+    if len(found) > MAX_SEARCH_WORDS:
+        return f"A search takes at most {MAX_SEARCH_WORDS} words ({len(found)} given)."
+    longest = max((len(word) for word in found), default=0)
+    if longest > MAX_SEARCH_WORD_LENGTH:
+        return f"A search word has at most {MAX_SEARCH_WORD_LENGTH} characters ({longest} given)."
+    return None
+
+
+def search_words(text: str | None) -> list[str]:
+    """The words a search matches, refused (INVALID) beyond the limits."""
+    problem = search_problem(text)
+    if problem is not None:
+        raise Invalid(("search",), problem)
+    return words(text)

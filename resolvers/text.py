@@ -2,10 +2,13 @@
 
 import re
 import unicodedata
+from typing import Any
 
 from resolvers.errors import Invalid, Path
 
 _SPACES = re.compile(r"\s+")
+# NUL, which PostgreSQL refuses and SQLite stores, and lone surrogates, which neither can encode.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 # A word is a run of letters and digits, in any script: "Đặng" and "Σοφία" are searchable too.
 _WORD = re.compile(r"[^\W_]+")
 # Letters NFKD does not decompose, spelled as people search for them.
@@ -39,6 +42,9 @@ def clean(value: str | None, path: Path, max_length: int, *, required: bool = Fa
         if required:
             raise Invalid(path, "A value is required.")
         return None
+    problem = unstorable(value)
+    if problem is not None:
+        raise Invalid(path, problem)
     cleaned = _SPACES.sub(" ", value).strip()
     if not cleaned:
         if required:
@@ -65,3 +71,40 @@ def words(*values: str | None) -> list[str]:
         for word in _WORD.findall(fold(value)):
             seen.setdefault(word, None)
     return list(seen)
+
+
+def unstorable(value: str) -> str | None:
+    """Why a text cannot be kept, or None: a NUL character or half of a surrogate pair."""
+    found = _UNSTORABLE.search(value)
+    if found is None:
+        return None
+    if found.group() == "\x00":
+        return "A text cannot hold the NUL character."
+    return "A text cannot hold half of a surrogate pair (invalid Unicode)."
+
+
+def first_unstorable(value: Any, path: Path) -> tuple[Path, str] | None:
+    """The path and the problem of an unstorable text in a decoded JSON value, or None.
+
+    Iterative: a value nested thousands deep must not exhaust Python's stack.
+    """
+    pending: list[tuple[Any, Path]] = [(value, path)]
+    while pending:
+        current, where = pending.pop()
+        if isinstance(current, str):
+            problem = unstorable(current)
+            if problem is not None:
+                return where, problem
+            continue
+        items: Any = (
+            current.items()
+            if isinstance(current, dict)
+            else enumerate(current)
+            if isinstance(current, list)
+            else ()
+        )
+        for key, inner in items:
+            if isinstance(key, str) and unstorable(key):
+                return where, "A field name cannot hold the NUL character or invalid Unicode."
+            pending.append((inner, (*where, str(key))))
+    return None

@@ -9,8 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from resolvers import batches, selection
 from resolvers.access import Actor, Viewer
+from resolvers.batches import Changed
 from resolvers.errors import DomainError
 from schema.contact_lists import ContactFilter
+from schema.contacts import Contact
 from schema.context import Context, Info
 from schema.errors import UserError, user_errors
 from schema.ids import key_or_none
@@ -33,19 +35,36 @@ class ContactSelection:
         )
 
 
+CHANGED_CONTACTS = (
+    "The contacts whose version rose, as they are now: in reading order, at most the first 100 "
+    "(rule 13), so that a front end's cache is right without asking again."
+)
+
+
+async def changed_contacts(ctx: Context, contact_ids: Sequence[int]) -> list[Contact]:
+    """The contacts a batch changed, read after it committed, in the order given (reading order)."""
+    rows = await ctx.loaders.contacts_by_id.load_many(contact_ids)
+    return [Contact.from_row(row) for row in rows if row is not None]
+
+
 @strawberry.type
 class BatchPayload:
     affected_count: int = strawberry.field(description="How many contacts changed: their version rose.")
+    contact_pks: strawberry.Private[list[int]]
     user_errors: list[UserError]
 
+    @strawberry.field(description=CHANGED_CONTACTS)
+    async def contacts(self, info: Info) -> list[Contact]:
+        return await changed_contacts(info.context, self.contact_pks)
+
     @classmethod
-    def of(cls, affected_count: int) -> "BatchPayload":
-        return cls(affected_count=affected_count, user_errors=[])
+    def of(cls, changed: Changed) -> "BatchPayload":
+        return cls(affected_count=changed.count, contact_pks=changed.contact_ids, user_errors=[])
 
     @classmethod
     async def refused(cls, ctx: Context, error: DomainError) -> "BatchPayload":
         """All or nothing: nothing written, and every culprit named."""
-        return cls(affected_count=0, user_errors=user_errors(error))
+        return cls(affected_count=0, contact_pks=[], user_errors=user_errors(error))
 
 
 @strawberry.input
@@ -69,7 +88,7 @@ class SitesBatch(Protocol):
         site_ids: Sequence[int | None],
         max_selection: int,
         actor: Actor,
-    ) -> Awaitable[int]: ...
+    ) -> Awaitable[Changed]: ...
 
 
 async def _sites_batch(info: Info, input: AssociateContactsInput, change: SitesBatch) -> BatchPayload:

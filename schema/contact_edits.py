@@ -123,9 +123,12 @@ class UpdateContactInput:
     notes: str | None = UNSET
     hidden_from_crm: bool | None = UNSET
     linkedin_url: str | None = UNSET
+    last_follow_up_on: date | None = strawberry.field(
+        default=UNSET, description="A correction; null clears; never in the future (rule 4)."
+    )
 
     def fields(self) -> dict[str, Any]:
-        return given(self, *CONTACT_FIELDS, "hidden_from_crm", "linkedin_url")
+        return given(self, *CONTACT_FIELDS, "hidden_from_crm", "linkedin_url", "last_follow_up_on")
 
 
 @strawberry.type(description="possibleDuplicates: a warning on create and update (rule 21), never a refusal.")

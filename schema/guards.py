@@ -2,7 +2,7 @@
 and each distinct document parsed and validated once."""
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -20,6 +20,10 @@ from strawberry.schema.schema import validate_document
 
 from db.engine import QueryStats, current_stats
 from schema.context import Context
+from schema.cost import MAX_EXPANDED_SELECTIONS, CostGuard, expanded_selections, too_many_selections
+from schema.error_codes import CodedErrors, ErrorCode, coded, parse_error
+from schema.input_guard import InputGuard, long_number
+from schema.introspection import PortalIntrospection
 
 MAX_DEPTH = 10
 MAX_ALIASES = 30
@@ -52,7 +56,23 @@ def _parsed(query: str, max_tokens: int | None) -> DocumentNode:
 def _validated(
     schema: GraphQLSchema, query: str, max_tokens: int | None, rules: tuple[type[Any], ...]
 ) -> list[GraphQLError]:
-    return validate_document(schema, _parsed(query, max_tokens), rules)
+    """The limits first (QUERY_TOO_COMPLEX): a document over them is not validated further;
+    then the rest of validation (GRAPHQL_VALIDATION_FAILED)."""
+    document = _parsed(query, max_tokens)
+    if (number_error := long_number(document)) is not None:
+        return [number_error]
+    expanded = expanded_selections(document)
+    if expanded > MAX_EXPANDED_SELECTIONS:  # before the validators, which expand fragments naively
+        return [too_many_selections(expanded)]
+    limits = tuple(rule for rule in rules if rule in LIMIT_RULES)
+    too_complex = validate_document(schema, document, limits) if limits else []
+    if too_complex:
+        return [coded(error, ErrorCode.QUERY_TOO_COMPLEX) for error in too_complex]
+    rest = tuple(rule for rule in rules if rule not in LIMIT_RULES)
+    return [
+        coded(error, ErrorCode.GRAPHQL_VALIDATION_FAILED)
+        for error in validate_document(schema, document, rest)
+    ]
 
 
 class DocumentCache(SchemaExtension):
@@ -67,7 +87,10 @@ class DocumentCache(SchemaExtension):
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
         if context.query is not None and context.graphql_document is None:
-            context.graphql_document = _parsed(context.query, context.parse_options.get("max_tokens"))
+            try:
+                context.graphql_document = _parsed(context.query, context.parse_options.get("max_tokens"))
+            except GraphQLError as error:  # answered past every extension: coded here
+                raise parse_error(error) from None
         yield
 
     def on_validate(self) -> Iterator[None]:
@@ -100,7 +123,7 @@ class MaskUnexpectedErrors(MaskErrors):
         request_id = context.request_id if isinstance(context, Context) else "-"
         log.error("request %s failed at %s", request_id, error.path, exc_info=error.original_error)
         masked = super().anonymise_error(error)
-        masked.extensions = {"code": "INTERNAL_ERROR", "requestId": request_id}
+        masked.extensions = {"code": ErrorCode.INTERNAL_SERVER_ERROR.value, "requestId": request_id}
         return masked
 
 
@@ -127,10 +150,14 @@ class QueryStatsExtension(SchemaExtension):
         }
 
 
-EXTENSIONS = [
+EXTENSIONS: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
+    CodedErrors,  # first in, so last out: it sees every error the others made or left
     lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
     Limits,
     DocumentCache,
     MaskUnexpectedErrors,
     QueryStatsExtension,
+    InputGuard,
+    PortalIntrospection,
+    CostGuard,
 ]

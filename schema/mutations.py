@@ -42,11 +42,13 @@ from graphql import GraphQLError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.constraints import broken_unique
 from db.engine import WriteBusy
 from resolvers.access import Actor
 from resolvers.errors import DomainError, ErrorCode, Problem
 from schema.context import Context, Info
 from schema.errors import user_errors
+from schema.input_guard import unstorable_argument
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -105,6 +107,10 @@ async def run(
 ) -> Payload:
     """Run `work` in one transaction and answer with its payload, or with its refusal."""
     ctx = info.context
+    unstorable = unstorable_argument(info._raw_info)
+    if unstorable is not None:  # refused before anything runs, the same on both engines
+        path, message = unstorable
+        return await answer.refused(ctx, DomainError([Problem(ErrorCode.INVALID, path, message)]))
     try:
         result = await _transaction(ctx, actor_of(info), work, read_only=read_only)
     except DomainError as error:
@@ -124,11 +130,40 @@ async def _transaction(ctx: Context, actor: Actor, work: Work[Result], *, read_o
         async with ctx.db.begin() as session:
             return await work(session, actor)
     except IntegrityError as error:
-        if "unique" not in str(error.orig).lower():
+        refusal = duplicate_of(error)
+        if refusal is None:
             raise
-        raise DomainError([Problem(ErrorCode.DUPLICATE, ("input",), "That already exists.")]) from None
+        raise refusal from None
     except WriteBusy:
         raise service_busy() from None
+
+
+# The unique constraints of codes (rule 20), by name: two writers racing for one code.
+CODE_CONSTRAINTS = frozenset(
+    {
+        "uq_organization_kind_code",
+        "uq_organization_kind_code_folded",
+        "uq_site_code",
+        "uq_site_code_folded",
+        "uq_affair_code",
+        "uq_affair_code_folded",
+        "pk_interlocutor_type",
+        "uq_interlocutor_type_code_folded",
+    }
+)
+
+
+def duplicate_of(error: IntegrityError) -> DomainError | None:
+    """A uniqueness race the use case could not see, as the refusal it would have made; None
+    for a failure that is not a broken unique constraint. Told by the constraint's name."""
+    broken = broken_unique(error)
+    if broken is None:
+        return None
+    if broken in CODE_CONSTRAINTS:
+        return DomainError(
+            [Problem(ErrorCode.DUPLICATE, ("input", "code"), "Another writer has just taken that code.")]
+        )
+    return DomainError([Problem(ErrorCode.DUPLICATE, ("input",), "That already exists.")])
 
 
 def service_busy() -> GraphQLError:

@@ -6,7 +6,8 @@ import strawberry
 from resolvers import normalization
 from resolvers.errors import DomainError
 from resolvers.normalization import Normalization, NormalizationResult
-from schema.batches import ContactSelection
+from schema.batches import CHANGED_CONTACTS, ContactSelection, changed_contacts
+from schema.contacts import Contact
 from schema.context import Context, Info
 from schema.errors import UserError, user_errors
 from schema.history import FieldChange
@@ -51,18 +52,27 @@ class NormalizationPayload:
     )
     changed_count: int = strawberry.field(description="Every change, listed or not.")
     applied: bool
+    contact_pks: strawberry.Private[list[int]]
     user_errors: list[UserError]
+
+    @strawberry.field(description=CHANGED_CONTACTS + " Empty on a dry run.")
+    async def contacts(self, info: Info) -> list[Contact]:
+        return await changed_contacts(info.context, self.contact_pks)
 
     @classmethod
     def of(cls, result: NormalizationResult) -> "NormalizationPayload":
         changes = [FieldChange.of(change) for change in result.changes]
         return cls(
-            changes=changes, changed_count=result.changed_count, applied=result.applied, user_errors=[]
+            changes=changes,
+            changed_count=result.changed_count,
+            applied=result.applied,
+            contact_pks=result.contacts.contact_ids,
+            user_errors=[],
         )
 
     @classmethod
     async def refused(cls, ctx: Context, error: DomainError) -> "NormalizationPayload":
-        return cls(changes=[], changed_count=0, applied=False, user_errors=user_errors(error))
+        return cls(changes=[], changed_count=0, applied=False, contact_pks=[], user_errors=user_errors(error))
 
 
 @strawberry.type

@@ -1,8 +1,9 @@
 """`create_app(settings)`: the Starlette application that serves Carnet."""
 
 import logging
+import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -23,12 +24,17 @@ from db.migrate import current_revision, head_revision
 from schema.context import Context
 from schema.schema import schema
 from server.auth import BadToken, viewer_from_header
+from server.bodies import WellFormedBodies, decode_json
 from server.busy import failed_busy, mark_busy
 from server.cors import cors_middleware
+from server.exports import export_endpoint
 from server.http import GraphQLOverHTTP
+from server.ide import ide_assets, ide_page
 from server.logs import RequestLog
 from server.metrics import Metrics, metrics_endpoint
 from server.settings import Settings, SettingsError
+from server.tracing import enable_tracing
+from server.trusted_documents import PortalDocuments, load_documents
 
 MAX_BODY_BYTES = 1024 * 1024
 log = logging.getLogger("carnet")
@@ -38,7 +44,9 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
     """The app for `settings`; `database` lets a caller share an engine it already has."""
     if not settings.secret:
         raise SettingsError("CARNET_SECRET is empty: tokens could not be checked.")
+    enable_tracing(schema)  # only when OpenTelemetry is installed (server/tracing.py)
     graphql = CarnetGraphQL(settings)
+    portal_documents = load_documents(settings.portal_documents) if settings.portal_documents else None
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -56,8 +64,11 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
     routes = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
-        Route("/graphql", Authenticated(graphql, settings.secret), methods=["GET", "POST"]),
+        Route("/graphql", Authenticated(graphql, settings.secret, portal_documents), methods=["GET", "POST"]),
         Route("/metrics", metrics_endpoint(metrics, open_to_all=settings.metrics, secret=settings.secret)),
+        Route("/export/contacts.csv", export_endpoint(settings, "csv")),
+        Route("/export/contacts.vcf", export_endpoint(settings, "vcf")),
+        ide_assets(),
     ]
     # The request log outermost (it times and counts everything, refusals included), then CORS,
     # so that a browser may read every refusal, 413 included.
@@ -65,6 +76,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
         Middleware(RequestLog, on_finish=metrics.observe),
         *cors_middleware(settings),
         Middleware(BodyLimit, max_bytes=MAX_BODY_BYTES),
+        Middleware(WellFormedBodies),
     ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.metrics = metrics
@@ -72,7 +84,8 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
 
 
 async def healthz(_request: Request) -> Response:
-    return JSONResponse({"status": "alive"})
+    """Alive; the header names the process that answered (which worker, behind one port)."""
+    return JSONResponse({"status": "alive"}, headers={"Carnet-Worker": str(os.getpid())})
 
 
 async def readyz(request: Request) -> Response:
@@ -99,9 +112,16 @@ class CarnetGraphQL(GraphQLOverHTTP):
         super().__init__(schema, graphql_ide=ide, allow_queries_via_get=True)
         self.settings = settings
 
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """Carnet's own GraphiQL page, its assets served here too (server/ide.py)."""
+        return ide_page()
+
     def encode_json(self, data: object) -> bytes:
         """orjson: a 100-contact page serialises ~10x faster than with json.dumps."""
         return orjson.dumps(data)
+
+    def decode_json(self, data: str | bytes) -> object:
+        return decode_json(data)
 
     def create_response(self, response_data: Any, sub_response: Response) -> Response:
         response = super().create_response(response_data, sub_response)
@@ -137,9 +157,12 @@ class Authenticated:
     without a viewer never reaches the view that executes documents.
     """
 
-    def __init__(self, graphql: CarnetGraphQL, secret: str) -> None:
+    def __init__(
+        self, graphql: CarnetGraphQL, secret: str, portal_documents: Mapping[str, str] | None = None
+    ) -> None:
         self.graphql = graphql
         self.secret = secret
+        self.run = PortalDocuments(graphql, portal_documents)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         scope.setdefault("carnet.request_id", uuid.uuid4().hex[:16])  # RequestLog gives one first
@@ -152,7 +175,7 @@ class Authenticated:
         except BadToken as error:
             await _unauthorized(str(error))(scope, receive, send)
             return
-        await self.graphql(scope, receive, send)
+        await self.run(scope, receive, send)
 
     async def _ide_page(self, scope: Scope) -> Response:
         if not self.graphql.graphql_ide:
@@ -184,7 +207,7 @@ class BodyLimit:
         if body is None:
             await _too_large()(scope, receive, send)
             return
-        await self.app(scope, _replay(body), send)
+        await self.app(scope, _replay(body, receive), send)
 
     async def _read(self, receive: Receive) -> bytes | None:
         """The whole body, or None once it passes the limit (a body sent without a length)."""
@@ -204,13 +227,15 @@ class BodyLimit:
         return b"".join(chunks)
 
 
-def _replay(body: bytes) -> Receive:
+def _replay(body: bytes, downstream: Receive) -> Receive:
+    """The body read, then the client's own messages: a streamed response (an export) listens
+    for the real disconnect, and a made-up one would cut it off at once."""
     sent = False
 
     async def receive() -> Message:
         nonlocal sent
         if sent:
-            return {"type": "http.disconnect"}
+            return await downstream()
         sent = True
         return {"type": "http.request", "body": body, "more_body": False}
 
@@ -218,5 +243,10 @@ def _replay(body: bytes) -> Receive:
 
 
 def _too_large() -> Response:
-    body = {"errors": [{"message": f"The request body is over {MAX_BODY_BYTES} bytes."}]}
+    # A limit checked before anything runs, like a document's depth, aliases and tokens.
+    error = {
+        "message": f"The request body is over {MAX_BODY_BYTES} bytes.",
+        "extensions": {"code": "QUERY_TOO_COMPLEX"},
+    }
+    body = {"errors": [error]}
     return JSONResponse(body, status_code=413)

@@ -52,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--database-url", help="any SQLAlchemy async URL (default: CARNET_DATABASE_URL)")
     serve.add_argument("--no-migrate", action="store_true", help="do not apply migrations first")
+    serve.add_argument(
+        "--workers", type=int, default=1, help="processes, each with its own socket (PostgreSQL only above 1)"
+    )
     serve.set_defaults(run=_serve)
 
     migrate = commands.add_parser("migrate", help="apply the database migrations (up or down)")
@@ -104,19 +107,36 @@ def _serve(arguments: argparse.Namespace) -> int:
 
     configure_logging()  # JSON lines from here on, the migrations' own included
     settings = _settings(arguments)
+    _check_workers(arguments.workers, settings.database_url)
     if not settings.secret:
-        settings = _with_local_secret(settings)
-    if not arguments.no_migrate:
+        settings = _with_local_secret(settings, f"http://{arguments.host}:{arguments.port}/graphql")
+    if not arguments.no_migrate:  # once, before any worker starts
         asyncio.run(_apply_migrations(settings.database_url))
+    if arguments.workers > 1:
+        from server.workers import supervise
+
+        # The workers read their settings from the environment, as the parent resolved them.
+        os.environ.update(CARNET_DATABASE_URL=settings.database_url, CARNET_SECRET=settings.secret)
+        return supervise(arguments.workers, arguments.host, arguments.port)
     app = create_app(settings)
-    _calm_the_collector()
+    calm_the_collector()
     # Carnet's request log (server/logs.py) replaces uvicorn's access log, which would print
     # query strings (GET variables: personal data); uvicorn's own records become JSON lines too.
     uvicorn.run(app, host=arguments.host, port=arguments.port, access_log=False, log_config=None)
     return 0
 
 
-def _calm_the_collector() -> None:
+def _check_workers(workers: int, url: str) -> None:
+    if workers < 1:
+        raise SettingsError("--workers must be 1 or more.")
+    if workers > 1 and url.startswith("sqlite"):
+        raise SettingsError(
+            "--workers above 1 needs PostgreSQL: SQLite's writes queue in one process "
+            "(README, Beyond one machine)."
+        )
+
+
+def calm_the_collector() -> None:
     """Tune the garbage collector of the serving process (the process's owner decides, not the app).
 
     Under load the collector took up to ~30 ms of a request (README, Performance): a
@@ -130,7 +150,7 @@ def _calm_the_collector() -> None:
     gc.set_threshold(20_000, 20, 20)
 
 
-def _with_local_secret(settings: Settings) -> Settings:
+def _with_local_secret(settings: Settings, ide_url: str) -> Settings:
     """No CARNET_SECRET: keep one in ./var/secret (mode 600) and print an ADMIN token to use."""
     if not SECRET_FILE.exists():
         SECRET_FILE.parent.mkdir(parents=True, exist_ok=True)
@@ -140,7 +160,7 @@ def _with_local_secret(settings: Settings) -> Settings:
     secret = SECRET_FILE.read_text().strip()
     token = issue_token(secret, subject="admin", role=Role.ADMIN, now=system_clock(), ttl=timedelta(hours=12))
     print(f"No CARNET_SECRET set: using the one kept in {SECRET_FILE}.")
-    print("An ADMIN token for GraphiQL (header  Authorization: Bearer <token>):")
+    print(f"GraphiQL: {ide_url} (paste this ADMIN token in its Bearer token field):")
     print(token, flush=True)
     return Settings(**{**settings.__dict__, "secret": secret})
 

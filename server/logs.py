@@ -7,6 +7,7 @@ string, variables, a document or SQL parameters: those carry personal data.
 """
 
 import logging
+import os
 import sys
 import time
 import uuid
@@ -100,6 +101,7 @@ def request_fields(scope: Scope, status: int, started: float, count: RequestCoun
     viewer = scope.get(VIEWER)
     return {
         "requestId": scope[REQUEST_ID],
+        "pid": os.getpid(),  # which worker, when several serve one port
         "method": scope["method"],
         "path": scope["path"],  # never the query string: GET variables are personal data
         "status": status,

@@ -5,6 +5,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -38,6 +39,8 @@ class Settings:
     compiled: bool = True
     metrics: bool = False
     max_selection: int = DEFAULT_MAX_SELECTION
+    # CARNET_PORTAL_DOCUMENTS: the only documents a PORTAL caller may run, keyed by SHA-256.
+    portal_documents: Path | None = None
     # What time it is: tests set a fixed clock here (configuration, not a mock).
     clock: Callable[[], datetime] = system_clock
 
@@ -59,6 +62,9 @@ class Settings:
             "compiled": _flag(env, "CARNET_COMPILED", default=True),
             "metrics": _flag(env, "CARNET_METRICS", default=False),
             "max_selection": _positive(env, "CARNET_MAX_SELECTION", DEFAULT_MAX_SELECTION),
+            "portal_documents": Path(env["CARNET_PORTAL_DOCUMENTS"])
+            if env.get("CARNET_PORTAL_DOCUMENTS")
+            else None,
         }
         values.update(overrides or {})
         return cls(**values)  # type: ignore[arg-type]

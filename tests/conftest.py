@@ -21,6 +21,7 @@ from db.migrate import upgrade
 from db.models import Base
 from resolvers.access import Role, Viewer
 from schema.context import Context
+from schema.error_codes import CODES
 from schema.schema import schema
 from server.app import create_app
 from server.auth import BadToken, issue_token, viewer_from_header
@@ -158,11 +159,30 @@ def graphql(db: Database, recorder: Recorder) -> GraphQL:
         recorder.record(
             Sent(document, variables, None, lambda compiled: context(db, role, now=now, compiled=compiled))
         )
-        return await schema.execute(
+        result = await schema.execute(
             document, variable_values=variables, context_value=context(db, role, now=now)
         )
+        assert_coded([error.formatted for error in result.errors or []])
+        return result
 
     return run
+
+
+def assert_coded(errors: Any) -> None:
+    """Every entry of `errors` carries a code of the closed list (DOMAIN "Errors"): checked on
+    every answer of the suite, through the `graphql` and `client` fixtures."""
+    assert isinstance(errors, list), errors
+    uncoded = [error for error in errors if (error.get("extensions") or {}).get("code") not in CODES]
+    assert uncoded == [], f"errors without a code of the closed list: {uncoded}"
+
+
+async def _check_codes(response: httpx.Response) -> None:
+    if "json" not in response.headers.get("content-type", ""):
+        return
+    await response.aread()
+    body = response.json()
+    if isinstance(body, dict) and "errors" in body:
+        assert_coded(body["errors"])
 
 
 def token(role: Role = Role.STAFF, subject: str = "", *, secret: str = SECRET) -> str:
@@ -193,8 +213,9 @@ async def client(settings: Settings, db: Database, recorder: Recorder) -> AsyncI
 
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
+        hooks = {"request": [record], "response": [_check_codes]}
         async with httpx.AsyncClient(
-            transport=transport, base_url="http://carnet.test", event_hooks={"request": [record]}
+            transport=transport, base_url="http://carnet.test", event_hooks=hooks
         ) as http:
             yield http
 
@@ -210,7 +231,7 @@ def _sent_over_http(request: httpx.Request, db: Database, settings: Settings) ->
         else:
             body = dict(request.url.params)
             body["variables"] = json.loads(body["variables"]) if body.get("variables") else None
-    except (BadToken, ValueError, KeyError, TypeError, httpx.RequestNotRead):  # a streamed body: not replayed
+    except (BadToken, ValueError, KeyError, TypeError, RecursionError, httpx.RequestNotRead):  # not replayed
         return None
     if not isinstance(body, dict) or not isinstance(body.get("query"), str):
         return None

@@ -7,6 +7,7 @@ from sqlalchemy import update
 from db.engine import Database
 from db.models import Contact, Organization
 from resolvers.contact_lists import ContactFilter, count_contacts, list_contacts
+from resolvers.errors import Invalid
 from resolvers.paging import PageRequest
 from resolvers.search import refresh_contact_keys, tokens_text
 from resolvers.text import fold
@@ -54,10 +55,29 @@ async def test_the_last_word_may_be_the_start_of_one(db: Database, people: dict[
     assert await found(db, "jurg") == ["Müller"]
 
 
-async def test_a_word_before_the_last_must_be_whole(db: Database, people: dict[str, Contact]) -> None:
-    assert await found(db, "lefe anne") == []
+async def test_every_word_of_two_letters_or_more_may_be_the_start_of_one(
+    db: Database, people: dict[str, Contact]
+) -> None:
+    assert await found(db, "lefe anne") == ["Lefèvre"]
     assert await found(db, "lefevre ann") == ["Lefèvre"]
+    assert await found(db, "le an") == ["Lefèvre"]
     assert await found(db, "lefevre jean") == []
+
+
+async def test_a_word_of_one_letter_matches_whole_words_only(
+    db: Database, people: dict[str, Contact]
+) -> None:
+    assert await found(db, "l") == []  # no word is "l" (it would otherwise match six names)
+    assert await found(db, "a lefevre") == []
+    assert await found(db, "fr anne") == ["Lefèvre"]  # "fr", of acme.fr, is a word of its own
+
+
+async def test_a_search_over_the_limits_is_refused(db: Database, people: dict[str, Contact]) -> None:
+    with pytest.raises(Invalid, match=r"at most 10 words \(11 given\)"):
+        await found(db, " ".join(f"w{n}" for n in range(11)))
+    with pytest.raises(Invalid, match=r"at most 50 characters \(51 given\)"):
+        await found(db, "a" * 51)
+    assert await found(db, " ".join(["anne"] * 30 + ["l" + "e" * 49])) == []  # ten words or fewer
 
 
 async def test_e_mails_functions_and_organisation_names_are_searched(

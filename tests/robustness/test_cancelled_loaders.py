@@ -35,7 +35,8 @@ async def test_a_cancelled_later_leaves_the_shared_future_to_its_sibling(db: Dat
     loader = Loaders(db, viewer()).organizations_by_id
 
     async def later() -> Any:
-        return await now_or_later(loader, acme.id, lambda row: row.code)  # type: ignore[misc]
+        code: Any = now_or_later(loader, acme.id, lambda row: row.code if row else None)
+        return await code
 
     refused, sibling = await _two_awaiters(later)
     assert await sibling == "ACME"

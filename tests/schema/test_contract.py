@@ -27,11 +27,7 @@ CONTRACT = ROOT / "schema" / "contract.graphql"
 # What the contract has and the code does not have yet, as graphql-core describes each breaking
 # change (contract -> code), sorted. The test wants exactly this list: it fails when an entry is
 # built (remove it) as when something else breaks. Empty: the whole contract is served.
-NOT_BUILT_YET: list[str] = [
-    "Field BatchPayload.contacts was removed.",
-    "Field NormalizationPayload.contacts was removed.",
-    "Field UpdateContactInput.lastFollowUpOn was removed.",
-]
+NOT_BUILT_YET: list[str] = []
 
 DEFAULT_CHANGES = {
     DangerousChangeType.ARG_DEFAULT_VALUE_CHANGE,

@@ -205,7 +205,6 @@ async def test_each_typed_look_up_answers_its_own_type_and_null_for_the_others(
         to_global_id("Client", 1),  # the contact's key, under another type's name
         to_global_id("Contact", 10**30),
         "not an id",
-        "Q29udGFjdDox\udc00",
         to_global_id("Nothing", 1),
         to_global_id("Contact", "x\x00"),
         "",
@@ -220,6 +219,18 @@ async def test_a_look_up_of_an_unknown_foreign_or_forged_id_is_null_without_erro
 
     assert result.errors is None
     assert result.data == EMPTY
+
+
+async def test_a_look_up_of_an_id_holding_a_lone_surrogate_is_bad_user_input(
+    db: Any, graphql: GraphQL
+) -> None:
+    """Text neither engine could store is refused where it enters, in every argument (rule 17)."""
+    await factories.contact(db, "Dupont", at=await factories.supplier(db))
+
+    result = await graphql(LOOKUPS, {"id": "Q29udGFjdDox\udc00"})
+
+    assert result.data is None
+    assert [error.extensions for error in result.errors or []] == [{"code": "BAD_USER_INPUT"}]
 
 
 async def test_the_portal_looks_up_a_hidden_contact_as_null(db: Any, graphql: GraphQL) -> None:

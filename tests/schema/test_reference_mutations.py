@@ -296,6 +296,15 @@ REFUSALS = [
     ("updateClient", {"id": "$ACME", "code": "BETA"}, [(CODE, "DUPLICATE")]),
     ("updateSite", {"id": "$PAR", "code": "ACME-LYO"}, [(CODE, "DUPLICATE")]),
     ("updateAffair", {"id": "$AFF", "code": "AFF-2"}, [(CODE, "DUPLICATE")]),
+    # DUPLICATE regardless of case (rule 20): "ACME" and "acme" are one code.
+    ("createClient", {"code": "acme", "name": "Autre"}, [(CODE, "DUPLICATE")]),
+    ("createSupplier", {"code": "Sup", "name": "Autre"}, [(CODE, "DUPLICATE")]),
+    ("createSite", {"clientId": "$BETA", "code": "acme-par", "name": "Autre"}, [(CODE, "DUPLICATE")]),
+    ("createAffair", {"clientId": "$BETA", "code": "aff-1", "name": "Autre"}, [(CODE, "DUPLICATE")]),
+    ("createInterlocutorType", {"code": "dec", "label": "Autre"}, [(CODE, "DUPLICATE")]),
+    ("updateClient", {"id": "$ACME", "code": "beta"}, [(CODE, "DUPLICATE")]),
+    ("updateSite", {"id": "$PAR", "code": "acme-lyo"}, [(CODE, "DUPLICATE")]),
+    ("updateAffair", {"id": "$AFF", "code": "Aff-2"}, [(CODE, "DUPLICATE")]),
     # INVALID: blank, too long, or null where a value is required.
     ("createClient", {"code": "  ", "name": ""}, [(CODE, "INVALID"), (NAME, "INVALID")]),
     ("createClient", {"code": "C", "name": "n" * 201}, [(NAME, "INVALID")]),
@@ -587,3 +596,9 @@ async def test_a_renamed_client_finds_its_contacts_by_the_new_name(
 
     assert before.data == {"contacts": {"edges": []}}
     assert after.data == {"contacts": {"edges": [{"node": {"lastName": "Dupont"}}]}}
+
+
+async def test_a_code_may_change_its_own_case(db: Database, graphql: GraphQL, world: World) -> None:
+    payload = await run(graphql, world, "updateSite", {"id": "$PAR", "code": "acme-par"}, Role.STAFF)
+
+    assert (payload["site"]["code"], payload["userErrors"]) == ("acme-par", [])

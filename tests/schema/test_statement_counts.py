@@ -207,7 +207,9 @@ async def clients(db: Database) -> None:
             await factories.attach_sites(db, await factories.primary_link(db, contact), paris)
 
 
-@pytest.mark.parametrize("first", [1, 50])
+# 3 is every client's whole list; 50 would put SITE_CONTACTS over the cost limit (20 clients x 10
+# sites x 50 contacts x 10 links: 110,220 > 50,000).
+@pytest.mark.parametrize("first", [1, 3])
 @pytest.mark.parametrize(
     "document",
     [CLIENT_CONTACTS, SITE_CONTACTS],

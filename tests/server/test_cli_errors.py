@@ -4,11 +4,15 @@ refusals are checked before anything is created."""
 from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 
-from tests.server.test_cli import _claims, _revision, _tables, carnet
+from db.migrate import alembic_config
+from tests.server.test_cli import HEAD, _claims, _revision, _tables, carnet
 
 pytestmark = pytest.mark.subprocess  # runs `carnet` as a process: `make unit` leaves it out
+
+BELOW_HEAD = ScriptDirectory.from_config(alembic_config()).get_revision("head").down_revision
 
 UNREACHABLE = "postgresql+asyncpg://carnet:hunter2@127.0.0.1:1/carnet"
 
@@ -129,7 +133,7 @@ def test_migrate_to_an_unknown_revision_is_one_line_and_changes_nothing(tmp_path
 
     assert run.returncode == 1
     assert _one_line(run.stderr) == "carnet: migration: Can't locate revision identified by '0999'."
-    assert _revision(tmp_path / "x.db") == [("0002",)]
+    assert _revision(tmp_path / "x.db") == [(HEAD,)]
 
 
 def test_alembics_own_commands_work_from_the_repository(tmp_path: Path) -> None:
@@ -149,5 +153,5 @@ def test_alembics_own_commands_work_from_the_repository(tmp_path: Path) -> None:
     up, current, down = run("upgrade", "head"), run("current"), run("downgrade", "-1")
 
     assert (up.returncode, current.returncode, down.returncode) == (0, 0, 0), up.stderr + down.stderr
-    assert current.stdout.strip() == "0002 (head)"
-    assert _revision(tmp_path / "a.db") == [("0001",)]
+    assert current.stdout.strip() == f"{HEAD} (head)"
+    assert _revision(tmp_path / "a.db") == [(BELOW_HEAD,)]

@@ -52,7 +52,7 @@ async def test_an_unexpected_exception_is_masked_with_the_request_id(tableless: 
                     "message": "Internal error.",
                     "locations": [{"line": 1, "column": 3}],
                     "path": ["clients"],
-                    "extensions": {"code": "INTERNAL_ERROR", "requestId": request_id},
+                    "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
                 }
             ],
         },
@@ -104,7 +104,7 @@ async def test_a_failure_in_one_field_leaves_nullable_siblings_answered(tableles
     body = response.json()
     assert body["data"] == {"viewer": {"role": "STAFF"}, "node": None}
     assert [(error["message"], error["path"], error["extensions"]["code"]) for error in body["errors"]] == [
-        ("Internal error.", ["node"], "INTERNAL_ERROR")
+        ("Internal error.", ["node"], "INTERNAL_SERVER_ERROR")
     ]
 
 
@@ -115,6 +115,7 @@ async def test_an_unknown_field_keeps_its_message(client: httpx.AsyncClient) -> 
         {
             "message": "Cannot query field 'xyzzy' on type 'ClientConnection'.",
             "locations": [{"line": 1, "column": 13}],
+            "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"},
         }
     ]
     assert response.json()["data"] is None
@@ -126,8 +127,9 @@ async def test_a_variable_of_the_wrong_type_keeps_its_message(client: httpx.Asyn
     response = await client.post("/graphql", json=document, headers=bearer())
 
     assert [error["message"] for error in response.json()["errors"]] == [
-        "Variable '$n' has invalid value: Int cannot represent non-integer value: 'ten'"
+        "Variable '$n' has invalid value: Int cannot represent non-integer value: 'ten'."
     ]
+    assert [error["extensions"] for error in response.json()["errors"]] == [{"code": "BAD_USER_INPUT"}]
 
 
 async def test_a_page_too_large_keeps_its_message(client: httpx.AsyncClient) -> None:
@@ -174,7 +176,7 @@ async def test_an_unexpected_exception_in_a_mutation_is_masked_too(tableless: ht
     assert response.json()["data"] is None
     assert [
         (error["message"], error["path"], error["extensions"]["code"]) for error in response.json()["errors"]
-    ] == [("Internal error.", ["createContact"], "INTERNAL_ERROR")]
+    ] == [("Internal error.", ["createContact"], "INTERNAL_SERVER_ERROR")]
 
 
 async def test_a_database_never_migrated_is_alive_but_not_ready(tableless: httpx.AsyncClient) -> None:

@@ -3,6 +3,7 @@ never a query string, variables or a document."""
 
 import json
 import logging
+import os
 from pathlib import Path
 
 import httpx
@@ -26,6 +27,7 @@ def _without_timing(line: dict[str, object]) -> dict[str, object]:
     assert isinstance(line.pop("durationMs"), float)
     assert len(str(line.pop("requestId"))) == 16
     assert str(line.pop("time")).endswith("+00:00")
+    assert line.pop("pid") == os.getpid()
     return line
 
 

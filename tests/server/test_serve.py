@@ -101,7 +101,7 @@ def test_serve_without_a_secret_keeps_one_and_prints_an_admin_token(tmp_path: Pa
     assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
     assert printed == [
         "No CARNET_SECRET set: using the one kept in var/secret.",
-        "An ADMIN token for GraphiQL (header  Authorization: Bearer <token>):",
+        f"GraphiQL: {server.url}/graphql (paste this ADMIN token in its Bearer token field):",
         token,
     ]
     claims = jwt.decode(token, secret_file.read_text().strip(), algorithms=["HS256"])

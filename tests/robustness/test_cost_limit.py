@@ -1,0 +1,102 @@
+"""The cost limit (50,000, GitHub's way) and the too-many-errors answer: refused before anything
+runs, with a code (issue 11, 3 and 5)."""
+
+from typing import Any
+
+import httpx
+
+from resolvers.access import Role
+from tests import factories
+from tests.conftest import bearer
+
+CONTACTS = """
+  contacts(first: 100) { edges { node {
+    links { organization { id } sites { id } interlocutorTypes { code } }
+    targets { id }
+    events { status }
+  } } }
+"""
+# contacts 100 + links 100*10 + sites and types 2 * 1,000*10 + targets and events 2 * 100*10
+REFERENCE_COST = 23_100
+
+
+async def _post(client: httpx.AsyncClient, query: str, role: Role = Role.STAFF) -> httpx.Response:
+    return await client.post("/graphql", json={"query": query}, headers=bearer(role))
+
+
+async def test_a_query_within_the_limit_runs(db: Any, client: httpx.AsyncClient) -> None:
+    await factories.contact(db, "Martin", at=await factories.client(db))
+    answer = await _post(client, "{ a: " + CONTACTS + " b: " + CONTACTS + "}")
+    assert answer.status_code == 200
+    assert "errors" not in answer.json()
+    assert len(answer.json()["data"]["a"]["edges"]) == 1
+
+
+async def test_a_query_over_the_limit_is_refused_with_its_cost(db: Any, client: httpx.AsyncClient) -> None:
+    for role in (Role.STAFF, Role.PORTAL):
+        answer = await _post(client, "{ a: " + CONTACTS + " b: " + CONTACTS + " c: " + CONTACTS + "}", role)
+        body = answer.json()
+        assert answer.status_code == 200
+        assert body.get("data") is None
+        assert body["errors"] == [
+            {
+                "message": "This query may cost 69,300 and the limit is 50,000: ask for smaller pages "
+                "or fewer nested lists.",
+                "locations": [{"line": 1, "column": 1}],
+                "extensions": {"code": "QUERY_TOO_COMPLEX", "cost": 3 * REFERENCE_COST, "limit": 50_000},
+            }
+        ]
+        assert body["extensions"]["queryStats"]["sqlStatements"] == 0  # nothing ran
+
+
+async def test_nested_connections_multiply(db: Any, client: httpx.AsyncClient) -> None:
+    query = """{ contacts(first: 100) { edges { node { links { organization {
+        ... on Client { contacts(first: 100) { edges { node { lastName } } } } } } } } } }"""
+    body = (await _post(client, query)).json()
+    # 100 + 100*10 links + 1,000*100 contacts of their organisations
+    assert body["errors"][0]["extensions"]["cost"] == 101_100
+
+
+async def test_named_fragments_count_where_they_are_spread(db: Any, client: httpx.AsyncClient) -> None:
+    pages = " ".join(f"c{n}: contacts(first: 100) {{ edges {{ node {{ ...L }} }} }}" for n in range(5))
+    query = "{ " + pages + " } fragment L on Contact { links { sites { id } } }"
+    body = (await _post(client, query)).json()
+    assert body["errors"][0]["extensions"]["cost"] == 5 * (100 + 100 * 10 + 1_000 * 10)
+
+
+async def test_fragments_spread_in_fragments_are_refused_before_validation(
+    db: Any, client: httpx.AsyncClient
+) -> None:
+    # 2**30 expansions: graphql-core's and Strawberry's validators would run for hours.
+    fragments = ["fragment F0 on Contact { lastName links { isPrimary } }"]
+    fragments += [
+        f"fragment F{n} on Contact {{ ...F{n - 1} ... on Contact {{ ...F{n - 1} }} }}" for n in range(1, 31)
+    ]
+    query = "{ contacts(first: 1) { edges { node { ...F30 } } } } " + " ".join(fragments)
+    body = (await _post(client, query)).json()
+    assert body["errors"] == [
+        {
+            "message": "This query expands to 4,294,967,298 selections and the limit is 5,000: "
+            "spread fewer fragments.",
+            "extensions": {"code": "QUERY_TOO_COMPLEX"},
+        }
+    ]
+
+
+async def test_too_many_validation_errors_carry_a_code(db: Any, client: httpx.AsyncClient) -> None:
+    query = "{" + " nope" * 150 + " }"
+    body = (await _post(client, query)).json()
+    assert len(body["errors"]) == 101
+    assert body["errors"][-1]["message"] == (
+        "Too many validation errors, error limit reached. Validation aborted."
+    )
+    assert body["errors"][-1]["extensions"] == {"code": "GRAPHQL_VALIDATION_FAILED"}
+
+
+async def test_a_page_size_given_as_a_variable_counts_its_value(db: Any, client: httpx.AsyncClient) -> None:
+    query = """query ($n: Int) { contacts(first: $n) { edges { node { links { organization {
+        ... on Client { contacts(first: $n) { totalCount } } } } } } } }"""
+    small = await client.post("/graphql", json={"query": query, "variables": {"n": 10}}, headers=bearer())
+    large = await client.post("/graphql", json={"query": query, "variables": {"n": 100}}, headers=bearer())
+    assert "errors" not in small.json()  # 10 + 10*10 + 100*10 = 1,110
+    assert large.json()["errors"][0]["extensions"]["cost"] == 100 + 100 * 10 + 1_000 * 100
