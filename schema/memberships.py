@@ -7,6 +7,7 @@ import strawberry
 
 from db import models
 from resolvers import memberships
+from resolvers.batches import Changed
 from resolvers.memberships import Membership
 from schema.batches import BatchPayload, ContactSelection
 from schema.context import Info
@@ -64,7 +65,7 @@ async def _change(
     chosen: ContactSelection,
     membership: Membership,
     group_id: str,
-    change: Callable[..., Awaitable[int]],
+    change: Callable[..., Awaitable[Changed]],
 ) -> BatchPayload:
     """`memberships.add_contacts` or `remove_contacts`, on the selection and the group named."""
     ctx = info.context

@@ -44,7 +44,8 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
     """The app for `settings`; `database` lets a caller share an engine it already has."""
     if not settings.secret:
         raise SettingsError("CARNET_SECRET is empty: tokens could not be checked.")
-    enable_tracing(schema)  # only when OpenTelemetry is installed (server/tracing.py)
+    if settings.tracing:
+        enable_tracing(schema)  # a no-op unless OpenTelemetry is installed (server/tracing.py)
     graphql = CarnetGraphQL(settings)
     portal_documents = load_documents(settings.portal_documents) if settings.portal_documents else None
 

@@ -38,6 +38,9 @@ class Settings:
     # CARNET_COMPILED=0: every query on graphql-core's stock executor, no compiled plans.
     compiled: bool = True
     metrics: bool = False
+    # CARNET_TRACING=1: OpenTelemetry spans per operation and resolver (needs its packages). Off by
+    # default: a span per field costs more than the field, and turns the compiled plans off.
+    tracing: bool = False
     max_selection: int = DEFAULT_MAX_SELECTION
     # CARNET_PORTAL_DOCUMENTS: the only documents a PORTAL caller may run, keyed by SHA-256.
     portal_documents: Path | None = None
@@ -61,6 +64,7 @@ class Settings:
             "query_stats": _flag(env, "CARNET_QUERY_STATS", default=False),
             "compiled": _flag(env, "CARNET_COMPILED", default=True),
             "metrics": _flag(env, "CARNET_METRICS", default=False),
+            "tracing": _flag(env, "CARNET_TRACING", default=False),
             "max_selection": _positive(env, "CARNET_MAX_SELECTION", DEFAULT_MAX_SELECTION),
             "portal_documents": Path(env["CARNET_PORTAL_DOCUMENTS"])
             if env.get("CARNET_PORTAL_DOCUMENTS")

@@ -1,5 +1,5 @@
-"""Optional OpenTelemetry tracing: when the `opentelemetry-api` package is installed, every
-GraphQL operation, its parsing, validation and each resolver become spans (Strawberry's
+"""Optional OpenTelemetry tracing: with CARNET_TRACING=1 and the `opentelemetry-api` package
+installed, every GraphQL operation, its parsing, validation and each resolver become spans (Strawberry's
 OpenTelemetryExtension), exported wherever the process's OpenTelemetry SDK is configured to
 send them (e.g. `opentelemetry-instrument` with OTEL_EXPORTER_OTLP_ENDPOINT).
 
@@ -18,13 +18,22 @@ def _no_arguments(_arguments: dict[str, Any], _info: Any) -> dict[str, Any]:
     return {}
 
 
+def _is_tracing(extension: object) -> bool:
+    return bool(getattr(extension, "carnet_tracing", False))
+
+
+def disable_tracing(schema: Schema) -> None:
+    """Take the tracing extension off `schema` again (the schema is one per process)."""
+    schema.extensions = tuple(extension for extension in schema.extensions if not _is_tracing(extension))
+
+
 def enable_tracing(schema: Schema) -> bool:
     """Add the tracing extension to `schema` once, if OpenTelemetry is installed; whether it is on."""
     try:
         from strawberry.extensions.tracing import OpenTelemetryExtension
     except ImportError:  # opentelemetry-api not installed: tracing stays off
         return False
-    if any(getattr(extension, "carnet_tracing", False) for extension in schema.extensions):
+    if any(_is_tracing(extension) for extension in schema.extensions):
         return True
 
     def tracing() -> Any:
