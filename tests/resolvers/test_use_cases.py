@@ -135,7 +135,7 @@ async def test_associating_links_the_selection_to_the_client_and_its_site(db: Da
         sites = list(
             await session.scalars(select(ContactLinkSite.site_id).where(ContactLinkSite.link_id == link.id))
         )
-    assert (affected, link.is_primary, sites) == (1, False, [paris.id])
+    assert (affected.count, link.is_primary, sites) == (1, False, [paris.id])
 
 
 async def test_a_site_of_another_client_refuses_the_whole_batch(db: Database) -> None:
@@ -182,7 +182,7 @@ async def test_a_new_status_in_an_event_reads_as_event_status(db: Database) -> N
         )
 
     [(operation, field, before, after)] = await history_of(db, person.id)
-    assert (affected, operation, field) == (1, "associateContactsToEvent", "eventStatus")
+    assert (affected.count, operation, field) == (1, "associateContactsToEvent", "eventStatus")
     event_id = to_global_id("Event", event.id)
     assert (before, after) == (f"{event_id}=INVITED", f"{event_id}=REGISTERED")
 
