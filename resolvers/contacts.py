@@ -29,6 +29,7 @@ from db.models import (
 )
 from resolvers.access import Viewer, visible_contact
 from resolvers.keyed import grouped, in_key_order, members_by_owner
+from resolvers.nodes import owned_by_id
 
 CIVILITY_ABBREVIATIONS = {
     Civility.MR: "M.",
@@ -148,22 +149,10 @@ async def extranet_users_by_id(
     session: AsyncSession, viewer: Viewer, ids: Sequence[int]
 ) -> list[ExtranetUser | None]:
     """Accounts as nodes: shown only when their contact may be seen."""
-    query = (
-        select(ExtranetUser)
-        .join(Contact, Contact.id == ExtranetUser.contact_id)
-        .where(ExtranetUser.id.in_(ids), visible_contact(viewer))
-    )
-    rows = await session.scalars(query)
-    return in_key_order(ids, {row.id: row for row in rows}, None)
+    return await owned_by_id(session, viewer, ExtranetUser, ids)
 
 
 async def collaborators_by_id(
     session: AsyncSession, viewer: Viewer, ids: Sequence[int]
 ) -> list[ExternalCollaborator | None]:
-    query = (
-        select(ExternalCollaborator)
-        .join(Contact, Contact.id == ExternalCollaborator.contact_id)
-        .where(ExternalCollaborator.id.in_(ids), visible_contact(viewer))
-    )
-    rows = await session.scalars(query)
-    return in_key_order(ids, {row.id: row for row in rows}, None)
+    return await owned_by_id(session, viewer, ExternalCollaborator, ids)

@@ -4,23 +4,42 @@ Each is shown only when its contact may be seen (rule 7); a contact's history on
 """
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Contact, ContactChange, ContactLink, EventParticipation, InterlocutorType
+from db.models import (
+    Contact,
+    ContactChange,
+    ContactLink,
+    EventParticipation,
+    ExternalCollaborator,
+    ExtranetUser,
+    InterlocutorType,
+)
 from resolvers.access import Viewer, visible_contact
 from resolvers.keyed import in_key_order
 
+# What belongs to one contact and is shown as a node only when that contact may be seen (rule 7).
+Owned = TypeVar("Owned", ContactLink, ExtranetUser, ExternalCollaborator)
 
-async def links_by_id(session: AsyncSession, viewer: Viewer, ids: Sequence[int]) -> list[ContactLink | None]:
+
+async def owned_by_id(
+    session: AsyncSession, viewer: Viewer, model: type[Owned], ids: Sequence[int]
+) -> list[Owned | None]:
+    """Rows of `model` by id, in the keys' order; None where absent or its contact is not visible."""
     query = (
-        select(ContactLink)
-        .join(Contact, Contact.id == ContactLink.contact_id)
-        .where(ContactLink.id.in_(ids), visible_contact(viewer))
+        select(model)
+        .join(Contact, Contact.id == model.contact_id)
+        .where(model.id.in_(ids), visible_contact(viewer))
     )
     rows = await session.scalars(query)
     return in_key_order(ids, {row.id: row for row in rows}, None)
+
+
+async def links_by_id(session: AsyncSession, viewer: Viewer, ids: Sequence[int]) -> list[ContactLink | None]:
+    return await owned_by_id(session, viewer, ContactLink, ids)
 
 
 async def participations_by_key(
