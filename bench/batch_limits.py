@@ -23,9 +23,9 @@ from bench.batch_world import (
 )
 from db.engine import Database
 from resolvers.history_text import ids_text
-from resolvers.normalization import TextStyle, styled
 from resolvers.search import tokens_text
 from resolvers.text import fold
+from resolvers.text_styles import TextStyle, styled
 
 # ---------------------------------------------------------------- the limits, hand-written
 

@@ -13,9 +13,9 @@ from db.migrate import upgrade
 from db.models import UtcDateTime
 from resolvers.access import Role, Viewer
 from resolvers.global_ids import to_global_id
-from resolvers.normalization import TextStyle
 from resolvers.search import tokens_text
 from resolvers.text import fold
+from resolvers.text_styles import TextStyle
 from schema.context import Context
 from schema.schema import schema
 

@@ -40,7 +40,7 @@ from bench.batch_world import (
     restore_names,
 )
 from db.engine import Database
-from resolvers.normalization import TextStyle
+from resolvers.text_styles import TextStyle
 
 # ---------------------------------------------------------------- what SQLite's lock and readers see
 

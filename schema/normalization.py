@@ -6,6 +6,7 @@ import strawberry
 from resolvers import normalization
 from resolvers.errors import DomainError
 from resolvers.normalization import Normalization, NormalizationResult
+from resolvers.text_styles import TextStyle
 from schema.batches import CHANGED_CONTACTS, ContactSelection, changed_contacts
 from schema.contacts import Contact
 from schema.context import Context, Info
@@ -14,7 +15,6 @@ from schema.history import FieldChange
 from schema.mutations import run
 from schema.permissions import StaffOnly
 
-TextStyle = normalization.TextStyle
 strawberry.enum(TextStyle, name="TextStyle")  # decorates in place: annotate with the class
 
 

@@ -4,7 +4,8 @@ the rule implies (spaces, particles anywhere, apostrophes, case changes that alt
 import pytest
 
 from resolvers.errors import ErrorCode, Problem, Problems
-from resolvers.normalization import Normalization, TextRule, TextStyle, styled, title, transforms
+from resolvers.normalization import Normalization, TextRule, transforms
+from resolvers.text_styles import TextStyle, styled, title
 
 RULE_14_TITLE = [
     ("jean-PIERRE", "Jean-Pierre"),
