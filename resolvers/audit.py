@@ -4,12 +4,9 @@ Every personal-data export, every file export and every erasure writes one entry
 transaction of what it records. An entry never holds the data itself: `subject` names what was
 reached (a contact's global id, a file's name), `reason` is what the administrator typed.
 
-For file exports (`GET /export/contacts.csv|vcf`), call::
-
-    await record_access(session, actor="alice", at=now, action=AuditAction.FILE_EXPORT,
-                        subject="contacts.csv", contact_count=count, reason=None)
-
-in the transaction that reads the contacts (or one right after, once the count is known).
+File exports (`GET /export/contacts.csv|vcf`) write theirs through `resolvers.exports.record_export`
+once the stream has ended: action FILE_EXPORT, subject the file and its filter
+("contacts.csv?organizationId=…&search"), the count of contacts that left.
 """
 
 from collections.abc import Sequence

@@ -2,7 +2,7 @@
 reading order, page after page, each with its primary link and that link's organisation.
 
 Pages are read by keyset, each in its own short session, so memory and transactions stay
-small whatever the count. Each export is recorded through `record_export` (rule 23).
+small whatever the count. Each export is an entry of the audit log (`record_export`, rule 23).
 """
 
 from collections.abc import AsyncIterator, Sequence
@@ -13,8 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.engine import Database
-from db.models import Contact, ContactLink, Organization
+from db.models import TEXT_MAX, AuditAction, Contact, ContactLink, Organization
 from resolvers.access import Viewer
+from resolvers.audit import record_access
 from resolvers.contact_lists import ContactFilter, list_contacts
 from resolvers.contacts import display_name, linkedin_search_url
 from resolvers.paging import MAX_PAGE_SIZE, PageRequest
@@ -75,35 +76,31 @@ async def _primary_links(
 
 @dataclass(frozen=True)
 class ExportRecord:
-    """What rule 23 keeps of a file export: who, when, what (format and filter), how many."""
+    """What rule 23 keeps of a file export: who, when, what (file and filter), how many."""
 
-    subject: str
-    role: str
+    actor: str
     at: datetime
-    what: str
+    file_name: str
+    # The filter's parameter names and ids ("organizationId=…&search"): never the search words,
+    # which may be a person's name.
     criteria: str
     contacts: int
 
+    @property
+    def subject(self) -> str:
+        """`contacts.csv?organizationId=…&search`, clipped to the audit column's length."""
+        full = f"{self.file_name}?{self.criteria}" if self.criteria else self.file_name
+        return full if len(full) <= TEXT_MAX else full[: TEXT_MAX - 1] + "…"
+
 
 async def record_export(db: Database, record: ExportRecord) -> None:
-    """Record one file export (rule 23).
-
-    The audit log table is issue 14's: until it is on main this writes the record to the
-    `carnet.audit` logger (subject, role, time, format, filter, count; never a contact's data).
-    Issue 14 points this one function at its table; the export endpoints need not change.
-    """
-    import logging
-
-    logging.getLogger("carnet.audit").info(
-        "file export",
-        extra={
-            "fields": {
-                "subject": record.subject,
-                "role": record.role,
-                "at": record.at.isoformat(),
-                "what": record.what,
-                "criteria": record.criteria,
-                "contacts": record.contacts,
-            }
-        },
-    )
+    """Record one file export in the audit log (rule 23), in a transaction of its own."""
+    async with db.begin() as session:
+        await record_access(
+            session,
+            actor=record.actor,
+            at=record.at,
+            action=AuditAction.FILE_EXPORT,
+            subject=record.subject,
+            contact_count=record.contacts,
+        )

@@ -1,9 +1,11 @@
 """Files out: /export/contacts.csv and /export/contacts.vcf, read back with the csv module and
 a real vCard library (vobject); filtered, visibility-checked, in reading order, recorded."""
 
+import asyncio
 import csv
 import io
-import logging
+from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -14,7 +16,11 @@ from db.models import Civility, ContactStatus
 from resolvers.access import Role
 from resolvers.global_ids import to_global_id
 from tests import factories
-from tests.conftest import bearer
+from tests.conftest import SECRET, bearer
+from tests.server.test_cli import carnet
+from tests.server.test_serve import serving
+
+AUDIT = "{ auditLog(first: 10) { edges { node { id at actor action subject reason contactCount } } } }"
 
 
 async def _people(db: Database) -> dict[str, int]:
@@ -129,26 +135,59 @@ async def test_the_vcards_read_back_with_a_vcard_library(client: httpx.AsyncClie
     assert all(len(line.encode()) <= 75 for line in answer.text.split("\r\n"))
 
 
-async def test_an_export_is_streamed_over_many_pages_and_recorded(
-    client: httpx.AsyncClient, db: Database, caplog: pytest.LogCaptureFixture
-) -> None:
+async def test_an_export_is_streamed_over_many_pages(client: httpx.AsyncClient, db: Database) -> None:
     acme = await factories.client(db)
     for number in range(230):
         await factories.contact(db, f"Nom{number:03d}", at=acme)
-    caplog.set_level(logging.INFO, logger="carnet.audit")
 
     answer = await client.get("/export/contacts.csv", params={"search": "nom"}, headers=bearer(Role.ADMIN))
 
     assert [row["lastName"] for row in _rows(answer)] == [f"Nom{number:03d}" for number in range(230)]
-    [record] = [r for r in caplog.records if r.name == "carnet.audit"]
-    fields = record.fields  # type: ignore[attr-defined]
-    assert {key: fields[key] for key in ("subject", "role", "what", "criteria", "contacts")} == {
-        "subject": "admin",
-        "role": "ADMIN",
-        "what": "contacts.csv",
-        "criteria": "search",
-        "contacts": 230,
-    }
+
+
+async def _audit_log(client: httpx.AsyncClient) -> list[dict[str, Any]]:
+    answer = await client.post("/graphql", json={"query": AUDIT}, headers=bearer(Role.ADMIN))
+    return [edge["node"] for edge in answer.json()["data"]["auditLog"]["edges"]]
+
+
+async def test_each_export_is_an_entry_of_the_audit_log(client: httpx.AsyncClient, db: Database) -> None:
+    ids = await _people(db)
+    acme = to_global_id("Client", ids["acme"])
+
+    await client.get(
+        "/export/contacts.csv", params={"search": "marie", "organizationId": acme}, headers=bearer()
+    )
+    await client.get("/export/contacts.vcf", params={"visibleInCrm": "true"}, headers=bearer(Role.PORTAL))
+
+    entries = await _audit_log(client)
+    assert [{key: value for key, value in entry.items() if key != "id"} for entry in entries] == [
+        {
+            "at": "2026-11-28T09:00:00+00:00",
+            "actor": "portal",
+            "action": "FILE_EXPORT",
+            "subject": "contacts.vcf?visibleInCrm=true",
+            "reason": None,
+            "contactCount": 2,
+        },
+        {
+            "at": "2026-11-28T09:00:00+00:00",
+            "actor": "staff",
+            "action": "FILE_EXPORT",
+            "subject": f"contacts.csv?search&organizationId={acme}",
+            "reason": None,
+            "contactCount": 1,
+        },
+    ]
+
+
+async def test_an_export_of_nothing_is_recorded_with_its_count(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    await client.get("/export/contacts.csv", headers=bearer(Role.ADMIN))
+
+    [entry] = await _audit_log(client)
+
+    assert (entry["actor"], entry["subject"], entry["contactCount"]) == ("admin", "contacts.csv", 0)
 
 
 @pytest.mark.parametrize(
@@ -166,20 +205,56 @@ async def test_a_bad_parameter_is_400_and_exports_nothing(
     params: dict[str, str],
     status: int,
     message: str,
-    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.INFO, logger="carnet.audit")
+    await _people(db)
+    before = await factories.database_state(db)
 
     answer = await client.get("/export/contacts.vcf", params=params, headers=bearer())
 
     assert answer.status_code == status
     assert answer.json()["errors"][0]["message"].startswith(message)
-    assert [r for r in caplog.records if r.name == "carnet.audit"] == []
+    assert await factories.database_state(db) == before
 
 
 async def test_an_export_without_a_token_is_401(client: httpx.AsyncClient, db: Database) -> None:
     await _people(db)
+    before = await factories.database_state(db)
 
     answer = await client.get("/export/contacts.csv")
 
     assert (answer.status_code, answer.json()["errors"][0]["extensions"]["code"]) == (401, "UNAUTHENTICATED")
+    assert await factories.database_state(db) == before
+
+
+@pytest.mark.subprocess  # a real server: only a real socket can hang up half-way
+async def test_an_export_the_client_hangs_up_on_is_still_recorded(
+    tmp_path: Path, database_url: str, db: Database
+) -> None:
+    people = 3000
+    assert (
+        carnet(
+            "demo-data", "--contacts", str(people), "--database-url", database_url, cwd=tmp_path
+        ).returncode
+        == 0
+    )
+
+    with serving(tmp_path, "--no-migrate", "--database-url", database_url, secret=SECRET) as server:
+        async with httpx.AsyncClient(base_url=server.url, headers=bearer(Role.ADMIN), timeout=10) as client:
+            async with client.stream("GET", "/export/contacts.vcf") as answer:
+                await anext(answer.aiter_bytes())  # the first page, then hang up
+            entries = await _poll_audit_log(client)
+
+    [entry] = entries
+    assert (entry["actor"], entry["action"], entry["subject"]) == ("admin", "FILE_EXPORT", "contacts.vcf")
+    # How far the server got before it saw the hang-up depends on the scheduler: fewer than all.
+    assert 0 <= entry["contactCount"] < people
+
+
+async def _poll_audit_log(client: httpx.AsyncClient) -> list[dict[str, Any]]:
+    """The audit log once the hung-up export has written its entry (right after it notices)."""
+    for _ in range(100):
+        answer = await client.post("/graphql", json={"query": AUDIT})
+        if entries := answer.json()["data"]["auditLog"]["edges"]:
+            return [edge["node"] for edge in entries]
+        await asyncio.sleep(0.1)
+    return []
