@@ -10,7 +10,7 @@ from sqlalchemy import Integer, String, bindparam, text
 
 from db.engine import Database, open_database
 from db.migrate import upgrade
-from db.models import UtcDateTime
+from db.models import Organization, OrganizationKind, Site, UtcDateTime
 from resolvers.access import Role, Viewer
 from resolvers.global_ids import to_global_id
 from resolvers.search import tokens_text
@@ -160,28 +160,19 @@ async def open_world(url: str, associate: int, normalize: int) -> World:
     db = open_database(url)
     await upgrade(db.engine)
     async with db.begin() as session:
-        connection = await session.connection()
-        for kind, code, name in (
-            ("CLIENT", "ACME", "Acme"),
-            ("SUPPLIER", "CROWD", "Foule"),
-            ("SUPPLIER", "PEOPLE", "Gens"),
-        ):
-            await connection.execute(
-                text(
-                    "INSERT INTO organization (kind, code, name, name_key) VALUES (:kind, :code, :name, :key)"
-                ),
-                {"kind": kind, "code": code, "name": name, "key": fold(name)},
+        organizations = {
+            code: Organization(kind=OrganizationKind[kind], code=code, name=name, name_key=fold(name))
+            for kind, code, name in (
+                ("CLIENT", "ACME", "Acme"),
+                ("SUPPLIER", "CROWD", "Foule"),
+                ("SUPPLIER", "PEOPLE", "Gens"),
             )
-        ids: dict[str, int] = dict(
-            (await connection.execute(text("SELECT code, id FROM organization"))).all()
-        )
-        await connection.execute(
-            text(
-                "INSERT INTO site (client_id, code, name, name_key) VALUES (:client, 'PAR', 'Paris', 'paris')"
-            ),
-            {"client": ids["ACME"]},
-        )
-        site = (await connection.execute(text("SELECT id FROM site"))).scalar_one()
+        }
+        paris = Site(client=organizations["ACME"], code="PAR", name="Paris", name_key="paris")
+        session.add_all([*organizations.values(), paris])
+        await session.flush()
+        ids = {code: row.id for code, row in organizations.items()}
+        site = paris.id
     world = World(db, ids["ACME"], site, ids["CROWD"], ids["PEOPLE"], (associate, normalize))
     await _seed(world, world.crowd, "Foule", associate)
     await _seed(world, world.people, "Gens", normalize)

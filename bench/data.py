@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import Any
 
+from db.columns import code_key
 from resolvers.text import fold, words
 
 SEED = 20261128
@@ -119,21 +120,25 @@ def reference(size: int) -> Reference:
         name = f"{rng.choice(COMPANY_WORDS)} {rng.choice(COMPANY_SUFFIXES)} {pk}"
         status = ("CLIENT" if pk % 7 else "PROSPECT") if kind == "CLIENT" else None
         code = f"{kind[0]}{pk:06}"
-        organizations.append((pk, kind, code, name, _folded(name), status))
+        organizations.append((pk, kind, code, code_key(code), name, _folded(name), status))
         ref.organizations.append((pk, kind, name, f"{code.lower()}.fr"))
         if kind == "CLIENT":
             for _ in range(rng.randint(1, 3)):
                 city = rng.choice(CITIES)
-                sites.append((len(sites) + 1, pk, f"S{len(sites) + 1:07}", city, fold(city), city))
+                site_code = f"S{len(sites) + 1:07}"
+                sites.append((len(sites) + 1, pk, site_code, code_key(site_code), city, fold(city), city))
                 ref.sites_by_client.setdefault(pk, []).append(len(sites))
-            affairs.append((len(affairs) + 1, pk, f"A{len(affairs) + 1:07}", f"Projet {pk}", f"projet {pk}"))
+            affair_code = f"A{len(affairs) + 1:07}"
+            affairs.append(
+                (len(affairs) + 1, pk, affair_code, code_key(affair_code), f"Projet {pk}", f"projet {pk}")
+            )
             ref.affair_by_client[pk] = len(affairs)
     ref.targets = ref.events = max(20, size // 2000)
     ref.rows = {
         "organization": organizations,
         "site": sites,
         "affair": affairs,
-        "interlocutor_type": [(code, label, False) for code, label in TYPES.items()],
+        "interlocutor_type": [(code, code_key(code), label, False) for code, label in TYPES.items()],
         "target": [(pk, f"Cible {pk}", f"cible {pk}", None) for pk in range(1, ref.targets + 1)],
         "event": [
             (
@@ -151,10 +156,10 @@ def reference(size: int) -> Reference:
 
 
 COLUMNS = {
-    "organization": ("id", "kind", "code", "name", "name_key", "status"),
-    "site": ("id", "client_id", "code", "name", "name_key", "city"),
-    "affair": ("id", "client_id", "code", "name", "name_key"),
-    "interlocutor_type": ("code", "label", "archived"),
+    "organization": ("id", "kind", "code", "code_key", "name", "name_key", "status"),
+    "site": ("id", "client_id", "code", "code_key", "name", "name_key", "city"),
+    "affair": ("id", "client_id", "code", "code_key", "name", "name_key"),
+    "interlocutor_type": ("code", "code_key", "label", "archived"),
     "target": ("id", "name", "name_key", "description"),
     "event": ("id", "name", "name_key", "starts_on", "ends_on", "location"),
     "contact": (

@@ -1,10 +1,12 @@
 """The building blocks of the models: naming convention, text limits, column types, `Base`."""
 
 import enum
+import unicodedata
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from sqlalchemy import BigInteger, DateTime, Enum, Integer, MetaData, String, TypeDecorator
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import DeclarativeBase, mapped_column
 
 NAMING_CONVENTION = {
@@ -50,6 +52,30 @@ optional_text = Annotated[str | None, mapped_column(String(TEXT_MAX))]
 SortKey = String(TEXT_MAX * 2).with_variant(String(TEXT_MAX * 2, collation="C"), "postgresql")
 sort_key = Annotated[str, mapped_column(SortKey, default="")]
 timestamp = Annotated[datetime, mapped_column(UtcDateTime())]
+
+
+def code_key(code: str) -> str:
+    """A code as rule 20 compares it: "ACME", "acme", "SOCIÉTÉ" and "société" are one code.
+
+    Folded in Python on both engines, because their `lower()` differ (SQLite's folds ASCII
+    letters only): full Unicode case folding ("ß" is "ss"), with accents composed the same way
+    whether they were typed as one character or two.
+    """
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", code).casefold())
+
+
+def _code_key_of_inserted_row(context: DefaultExecutionContext) -> str | None:
+    """The key of a row inserted without the ORM (bulk loads): computed from its code.
+
+    Read from `current_parameters`, one row's values: a multi-VALUES insert would name them
+    "code_m0"…, and fail loudly here rather than store a wrong key.
+    """
+    code = (context.current_parameters or {})["code"]
+    return None if code is None else code_key(code)
+
+
+# Unbounded: folding may lengthen a code ("ß" → "ss"); the code itself keeps its limit.
+code_key_column = Annotated[str, mapped_column(String(), default=_code_key_of_inserted_row)]
 
 
 class Base(DeclarativeBase):

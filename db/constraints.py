@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from db.models import Base
 
-# SQLite names an index ("index 'uq_site_code_folded'") or lists a constraint's columns
+# SQLite names an index ("index 'ix_name'" for an index on an expression) or lists a constraint's columns
 # ("site.code" or "organization.kind, organization.code").
 _SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (?:index '(?P<index>[^']+)'|(?P<columns>.+))$")
 

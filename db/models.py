@@ -22,14 +22,23 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from db.columns import NOTES_MAX as NOTES_MAX
 from db.columns import PERSON_NAME_MAX as PERSON_NAME_MAX
 from db.columns import TEXT_MAX as TEXT_MAX
 from db.columns import Base as Base
 from db.columns import UtcDateTime as UtcDateTime
-from db.columns import enum_column, optional_text, pk, short_text, sort_key, timestamp
+from db.columns import (
+    code_key,
+    code_key_column,
+    enum_column,
+    optional_text,
+    pk,
+    short_text,
+    sort_key,
+    timestamp,
+)
 
 
 def _where_present(column: str) -> dict[str, Any]:
@@ -76,7 +85,20 @@ class ParticipationStatus(enum.Enum):
     ABSENT = "ABSENT"
 
 
-class Organization(Base):
+class CodeKeyed:
+    """A row whose code is unique regardless of case (rule 20): a unique index holds its key,
+    set here whenever the code is, so that two racing writers are stopped by the database."""
+
+    code_key: Mapped[code_key_column]
+
+    @validates("code")
+    def _keep_code_key(self, _: str, code: str | None) -> str | None:
+        if code is not None:
+            self.code_key = code_key(code)
+        return code
+
+
+class Organization(CodeKeyed, Base):
     __tablename__ = "organization"
     __table_args__ = (UniqueConstraint("kind", "code"),)
 
@@ -92,12 +114,10 @@ class Organization(Base):
 
 
 # Codes are unique within their kind regardless of case (rule 20): "ACME" and "acme" are one.
-# SQLite's lower() folds ASCII letters only; PostgreSQL's, under the "C" collation the key
-# columns use, does the same for this expression: both engines refuse the same pairs.
-Index("uq_organization_kind_code_folded", Organization.kind, func.lower(Organization.code), unique=True)
+Index("uq_organization_kind_code_key", Organization.kind, Organization.code_key, unique=True)
 
 
-class Site(Base):
+class Site(CodeKeyed, Base):
     __tablename__ = "site"
 
     id: Mapped[pk]
@@ -110,10 +130,10 @@ class Site(Base):
     client: Mapped[Organization] = relationship(back_populates="sites", lazy="raise")
 
 
-Index("uq_site_code_folded", func.lower(Site.code), unique=True)
+Index("uq_site_code_key", Site.code_key, unique=True)
 
 
-class Affair(Base):
+class Affair(CodeKeyed, Base):
     __tablename__ = "affair"
 
     id: Mapped[pk]
@@ -123,10 +143,10 @@ class Affair(Base):
     name_key: Mapped[sort_key]
 
 
-Index("uq_affair_code_folded", func.lower(Affair.code), unique=True)
+Index("uq_affair_code_key", Affair.code_key, unique=True)
 
 
-class InterlocutorType(Base):
+class InterlocutorType(CodeKeyed, Base):
     __tablename__ = "interlocutor_type"
 
     code: Mapped[str] = mapped_column(String(TEXT_MAX), primary_key=True)
@@ -134,7 +154,7 @@ class InterlocutorType(Base):
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-Index("uq_interlocutor_type_code_folded", func.lower(InterlocutorType.code), unique=True)
+Index("uq_interlocutor_type_code_key", InterlocutorType.code_key, unique=True)
 
 
 class Target(Base):

@@ -80,7 +80,7 @@ async def update_organization(
 async def _taken_organization_code(
     session: AsyncSession, kind: OrganizationKind, code: str, *besides: ColumnElement[bool]
 ) -> None:
-    where = (Organization.kind == kind, same_code(Organization.code, code), *besides)
+    where = (Organization.kind == kind, same_code(Organization.code_key, code), *besides)
     await refuse_taken(session, KIND_NAMES[kind], code, *where)
 
 
@@ -93,7 +93,7 @@ async def create_site(
     """A site of a client; site codes are unique."""
     values = checked({"code": code, "name": name, "city": city}, SITE)
     await _client(session, client_id)
-    await refuse_taken(session, "site", values["code"], same_code(Site.code, values["code"]))
+    await refuse_taken(session, "site", values["code"], same_code(Site.code_key, values["code"]))
     return await added(session, Site(client_id=client_id, name_key=fold(values["name"]), **values))
 
 
@@ -104,7 +104,7 @@ async def update_site(session: AsyncSession, *, site_id: int, changes: Changes) 
     if row is None:
         raise NotFound(("input", "id"), "No site has that id.")
     if values.get("code", row.code) != row.code:
-        taken = (same_code(Site.code, values["code"]), Site.id != row.id)
+        taken = (same_code(Site.code_key, values["code"]), Site.id != row.id)
         await refuse_taken(session, "site", values["code"], *taken)
     apply_changes(row, values)
     await session.flush()
@@ -115,7 +115,7 @@ async def create_affair(session: AsyncSession, *, client_id: int, code: str, nam
     """An affair sold to a client; affair codes are unique."""
     values = checked({"code": code, "name": name}, AFFAIR)
     await _client(session, client_id)
-    await refuse_taken(session, "affair", values["code"], same_code(Affair.code, values["code"]))
+    await refuse_taken(session, "affair", values["code"], same_code(Affair.code_key, values["code"]))
     return await added(session, Affair(client_id=client_id, name_key=fold(values["name"]), **values))
 
 
@@ -126,7 +126,7 @@ async def update_affair(session: AsyncSession, *, affair_id: int, changes: Chang
     if row is None:
         raise NotFound(("input", "id"), "No affair has that id.")
     if values.get("code", row.code) != row.code:
-        taken = (same_code(Affair.code, values["code"]), Affair.id != row.id)
+        taken = (same_code(Affair.code_key, values["code"]), Affair.id != row.id)
         await refuse_taken(session, "affair", values["code"], *taken)
     apply_changes(row, values)
     await session.flush()

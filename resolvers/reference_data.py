@@ -11,9 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, String, func, literal, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
+from db.columns import code_key
 from db.models import (
     NOTES_MAX,
     TEXT_MAX,
@@ -96,10 +98,9 @@ def apply_changes(row: object, values: Changes) -> set[str]:
     return changed
 
 
-def same_code(column: Any, code: str) -> ColumnElement[bool]:
-    """Codes are one code regardless of case (rule 20): compared as the unique indexes do."""
-    same: ColumnElement[bool] = func.lower(column) == func.lower(literal(code, String()))
-    return same
+def same_code(key_column: InstrumentedAttribute[str], code: str) -> ColumnElement[bool]:
+    """Codes are one code regardless of case (rule 20): compared by key, as the unique indexes do."""
+    return key_column == code_key(code)
 
 
 async def refuse_taken(session: AsyncSession, what: str, code: str, *where: ColumnElement[bool]) -> None:

@@ -82,7 +82,7 @@ def _refuse_backwards(starts_on: date, ends_on: date | None, field: str) -> None
 async def create_interlocutor_type(session: AsyncSession, *, code: str, label: str) -> InterlocutorType:
     """A new kind of interlocutor in the reference list."""
     values = checked({"code": code, "label": label}, INTERLOCUTOR_TYPE)
-    taken = same_code(InterlocutorType.code, values["code"])
+    taken = same_code(InterlocutorType.code_key, values["code"])
     await refuse_taken(session, "interlocutor type", values["code"], taken)
     return await added(session, InterlocutorType(archived=False, **values))
 

@@ -142,13 +142,13 @@ async def _transaction(ctx: Context, actor: Actor, work: Work[Result], *, read_o
 CODE_CONSTRAINTS = frozenset(
     {
         "uq_organization_kind_code",
-        "uq_organization_kind_code_folded",
+        "uq_organization_kind_code_key",
         "uq_site_code",
-        "uq_site_code_folded",
+        "uq_site_code_key",
         "uq_affair_code",
-        "uq_affair_code_folded",
+        "uq_affair_code_key",
         "pk_interlocutor_type",
-        "uq_interlocutor_type_code_folded",
+        "uq_interlocutor_type_code_key",
     }
 )
 

@@ -20,27 +20,27 @@ def _organization(code: str) -> Organization:
 @pytest.mark.parametrize(
     ("rows", "index"),
     [
-        (lambda acme: [_organization("SUP"), _organization("sup")], "uq_organization_kind_code_folded"),
+        (lambda acme: [_organization("SUP"), _organization("sup")], "uq_organization_kind_code_key"),
         (
             lambda acme: [
                 Site(client_id=acme.id, code="PAR", name="x", name_key="x"),
                 Site(client_id=acme.id, code="par", name="x", name_key="x"),
             ],
-            "uq_site_code_folded",
+            "uq_site_code_key",
         ),
         (
             lambda acme: [
                 Affair(client_id=acme.id, code="AFF", name="x", name_key="x"),
                 Affair(client_id=acme.id, code="Aff", name="x", name_key="x"),
             ],
-            "uq_affair_code_folded",
+            "uq_affair_code_key",
         ),
         (
             lambda acme: [
                 InterlocutorType(code="DEC", label="x", archived=False),
                 InterlocutorType(code="dec", label="x", archived=False),
             ],
-            "uq_interlocutor_type_code_folded",
+            "uq_interlocutor_type_code_key",
         ),
         (lambda acme: [_organization("SUP"), _organization("SUP")], None),  # either index: both hold
     ],
@@ -60,7 +60,7 @@ async def test_two_codes_differing_by_case_break_a_named_unique_index(
 
     broken = broken_unique(raised.value)
     if index is None:
-        assert broken in {"uq_organization_kind_code", "uq_organization_kind_code_folded"}
+        assert broken in {"uq_organization_kind_code", "uq_organization_kind_code_key"}
     else:
         assert broken == index
 
