@@ -1,15 +1,17 @@
 """Creating and editing a contact card: inputs, the contact payload, and the mutations."""
 
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Any
 
 import strawberry
 
 from db import models
 from resolvers import contact_edits, contacts
 from resolvers.errors import DomainError, ErrorCode
-from schema.contacts import Civility, Contact
+from schema.contact_values import Civility
+from schema.contacts import Contact
 from schema.context import Context, Info
+from schema.duplicates import DuplicateCandidate, candidates
 from schema.errors import UserError, user_errors
 from schema.ids import organization_ref, pk_of
 from schema.inputs import UNSET, given, or_none
@@ -22,9 +24,6 @@ def site_pks(ids: list[strawberry.ID] | None, path: tuple[str, ...]) -> list[int
         return None
     return [pk_of(value, "Site", (*path, "siteIds", str(index))) for index, value in enumerate(ids)]
 
-
-if TYPE_CHECKING:
-    from schema.stewardship import DuplicateCandidate
 
 LINK_FIELDS = (
     "function",
@@ -143,11 +142,7 @@ class ContactPayload:
         return cls(contact=Contact.from_row(row), user_errors=[])
 
     @strawberry.field(description="Contacts that may be the same person (rule 21), best first.")
-    async def possible_duplicates(
-        self, info: Info
-    ) -> list[Annotated["DuplicateCandidate", strawberry.lazy("schema.stewardship")]]:
-        from schema.stewardship import candidates
-
+    async def possible_duplicates(self, info: Info) -> list[DuplicateCandidate]:
         if not self.warns or self.contact is None:
             return []
         return await candidates(info.context, self.contact.pk, 10)

@@ -15,10 +15,11 @@ from resolvers.contact_lists import ContactOrder as Order
 from resolvers.contact_lists import OrderField
 from resolvers.errors import DomainError
 from resolvers.paging import PageRequest
-from schema.contacts import Contact, ContactStatus
+from schema.contact_values import ContactStatus, LazyContact
 from schema.context import Info
 from schema.errors import ReadErrorCode, read_error
 from schema.ids import optional_pk_of, organization_ref
+from schema.node import show_node
 from schema.pagination import Connection, connection, load_page, page_request
 
 ContactOrderField = OrderField
@@ -108,7 +109,7 @@ async def contact_connection(
     page: PageRequest,
     scope: contact_lists.ContactFilter | None = None,
     order: list[ContactOrder] | None = None,
-) -> Connection[Contact]:
+) -> Connection[LazyContact]:
     """A page of the contacts the viewer may see that match `filter` and `scope`.
 
     Through per-request loaders: the nested lists of a list (each client's contacts) are read
@@ -120,7 +121,7 @@ async def contact_connection(
     request = contact_lists.ListRequest(criteria, ordering, page)
     rows = await load_page(ctx.loaders.contact_pages_by_request, request)
     counts = ctx.loaders.contact_counts_by_criteria
-    nodes = [Contact.from_row(row[0]) for row in rows.rows]
+    nodes: list[LazyContact] = [show_node("Contact", row[0]) for row in rows.rows]
     await read_ahead(info, [contact.pk for contact in nodes])
     return connection(rows, nodes, lambda: counts.load(criteria))
 
@@ -139,7 +140,7 @@ class ContactListQueries:
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
-    ) -> Connection[Contact]:
+    ) -> Connection[LazyContact]:
         page = page_request(first, after, last, before)
         return await contact_connection(info, filter=filter, page=page, order=order_by)
 

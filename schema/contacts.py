@@ -1,8 +1,7 @@
 """The contact card as GraphQL types: Contact, ContactLink, social profiles, accounts."""
 
 from datetime import date, datetime
-from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Any
 
 import strawberry
 
@@ -10,7 +9,9 @@ from db import models
 from resolvers import contacts, history
 from resolvers.loaders import now_or_later
 from resolvers.paging import MAX_PAGE_SIZE
+from schema.contact_values import Civility, ContactStatus, SocialNetwork, SocialProfile
 from schema.context import Context, Info
+from schema.duplicates import DuplicateCandidate, candidates
 from schema.errors import read_error
 from schema.history import ContactChange
 from schema.ids import to_global_id
@@ -19,28 +20,6 @@ from schema.organizations import Affair, Organization, Site, load_organization, 
 from schema.pagination import Connection, connection, load_page, page_request
 from schema.permissions import StaffOnly
 from schema.reference import EventParticipation, InterlocutorType, Target
-
-if TYPE_CHECKING:
-    from schema.stewardship import DuplicateCandidate
-
-Civility = models.Civility
-strawberry.enum(Civility, name="Civility")  # decorates in place: annotate with the class
-ContactStatus = models.ContactStatus
-strawberry.enum(
-    ContactStatus, name="ContactStatus"
-)  # registered in place: ContactStatus is the type to annotate with
-
-
-@strawberry.enum
-class SocialNetwork(Enum):
-    LINKEDIN = "LINKEDIN"
-
-
-@strawberry.type
-class SocialProfile:
-    network: SocialNetwork
-    url: str
-    generated: bool = strawberry.field(description="true: a people-search link built from the contact's name")
 
 
 def _organization(row: models.Organization | None) -> Organization:
@@ -241,9 +220,7 @@ class Contact(Node):
     )
     async def possible_duplicates(
         self, info: Info, first: int | None = 10
-    ) -> list[Annotated["DuplicateCandidate", strawberry.lazy("schema.stewardship")]] | None:
-        from schema.stewardship import candidates
-
+    ) -> list[DuplicateCandidate] | None:
         if first is None or not 1 <= first <= MAX_PAGE_SIZE:
             raise read_error(f"`first` must be between 1 and {MAX_PAGE_SIZE}.")
         return await candidates(info.context, self.pk, first)

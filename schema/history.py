@@ -1,21 +1,16 @@
 """A contact's history as GraphQL types; `FieldChange` also reports a normalisation's changes."""
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from db import models
 from resolvers.history_text import Difference
+from schema.contact_values import LazyContact
 from schema.context import Info
 from schema.ids import to_global_id
-from schema.node import Node, nodes_by_loader
+from schema.node import Node, load_node, nodes_by_loader
 from schema.organizations import Organization, load_organization
-
-if TYPE_CHECKING:
-    from schema.contacts import Contact
-
-LazyContact = Annotated["Contact", strawberry.lazy("schema.contacts")]
 
 
 @strawberry.type
@@ -38,9 +33,8 @@ class FieldChange:
 
     @strawberry.field
     async def contact(self, info: Info) -> LazyContact:
-        from schema.contacts import load_contact
-
-        return await load_contact(info.context, self.contact_pk)
+        contact: LazyContact = await load_node(info.context, "Contact", self.contact_pk)
+        return contact
 
     @strawberry.field(description="Set when the field belongs to the contact's link to it.")
     async def organization(self, info: Info) -> Organization | None:

@@ -11,7 +11,7 @@ import strawberry
 
 from resolvers import lifecycle
 from schema.contact_edits import WARNS_OF_DUPLICATES, CardInput, ContactPayload
-from schema.contacts import Civility
+from schema.contact_values import Civility
 from schema.context import Info
 from schema.ids import pk_of
 from schema.inputs import UNSET, given, or_none

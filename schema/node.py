@@ -25,6 +25,7 @@ KeyParser = Callable[[str], Hashable | None]
 class _NodeType:
     fetch: NodeFetcher
     key: KeyParser
+    show: Callable[[Any], Any] | None = None  # a row as the type (types registered by their loader)
 
 
 _types: dict[str, _NodeType] = {}
@@ -47,7 +48,7 @@ def nodes_by_loader(
         rows = await loader(ctx.loaders).load_many(keys)
         return [show(row) if row is not None else None for row in rows]
 
-    _types[type_name] = _NodeType(fetch, key)
+    _types[type_name] = _NodeType(fetch, key, show)
 
 
 def node_fetcher(type_name: str, key: KeyParser = int_key) -> Callable[[NodeFetcher], NodeFetcher]:
@@ -87,3 +88,24 @@ async def resolve_nodes(ctx: Context, ids: Sequence[str], accepted: Sequence[str
 async def resolve_node(ctx: Context, value: str, accepted: Sequence[str] | None = None) -> Any:
     """One object by its id, through the same path as `nodes`: null when unseen or of another type."""
     return (await resolve_nodes(ctx, [value], accepted))[0]
+
+
+# A type that refers back to one defined above it in the import order (a change to its contact,
+# a client to its interlocutors' links) names it with `strawberry.lazy` and reaches it here,
+# through the module that owns it, so that schema modules import one way.
+
+
+async def load_node(ctx: Context, type_name: str, key: Hashable) -> Any:
+    """The node a foreign key points to, already checked as visible: missing is a bug, said loudly."""
+    found = (await _types[type_name].fetch(ctx, [key]))[0]
+    if found is None:
+        raise LookupError(f"{type_name} {key} is not visible here")
+    return found
+
+
+def show_node(type_name: str, row: Any) -> Any:
+    """A row read for a type registered with `nodes_by_loader`, as that type."""
+    show = _types[type_name].show
+    if show is None:
+        raise LookupError(f"{type_name} is not registered with a loader")
+    return show(row)

@@ -1,7 +1,7 @@
 """Organisations (clients, suppliers, third parties), sites and affairs, as GraphQL types."""
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Any
 
 import strawberry
 
@@ -10,14 +10,12 @@ from resolvers import interlocutors, organizations
 from resolvers.contact_lists import ContactFilter as ContactScope
 from resolvers.loaders import now_or_later
 from resolvers.paging import PageRequest
+from schema.contact_values import LazyLink
 from schema.context import Context, Info
 from schema.ids import to_global_id
-from schema.node import Node, node_fetcher, nodes_by_loader
+from schema.node import Node, node_fetcher, nodes_by_loader, show_node
 from schema.pagination import Connection, connection, counter, page_request, read_page
 from schema.scoped_lists import scoped_contacts
-
-if TYPE_CHECKING:
-    from schema.contacts import Contact, ContactLink
 
 OrganizationKind = models.OrganizationKind
 strawberry.enum(
@@ -27,9 +25,6 @@ ClientStatus = models.ClientStatus
 strawberry.enum(
     ClientStatus, name="ClientStatus"
 )  # registered in place: ClientStatus is the type to annotate with
-
-LazyContact = Annotated["Contact", strawberry.lazy("schema.contacts")]
-LazyLink = Annotated["ContactLink", strawberry.lazy("schema.contacts")]
 
 
 @strawberry.interface
@@ -63,12 +58,11 @@ class Client(Organization):
         description="Active links whose interlocutor types include typeCode (all typed links without it)."
     )
     async def interlocutors(self, info: Info, type_code: str | None = None) -> list[LazyLink]:
-        from schema.contacts import ContactLink
-
         ctx = info.context
         request = interlocutors.InterlocutorsRequest(self.pk, type_code, ctx.today)
         rows = await ctx.loaders.interlocutors_by_request.load(request)
-        return [ContactLink.from_row(row) for row in rows]
+        links: list[LazyLink] = [show_node("ContactLink", row) for row in rows]
+        return links
 
 
 @strawberry.type

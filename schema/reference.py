@@ -2,7 +2,6 @@
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -11,20 +10,17 @@ from resolvers import participants, reference
 from resolvers.contact_lists import ContactFilter as ContactScope
 from resolvers.global_ids import pair_key, text_key
 from resolvers.loaders import now_or_later
+from schema.contact_values import LazyContact
 from schema.context import Context, Info
 from schema.ids import to_global_id
-from schema.node import Node, node_fetcher, nodes_by_loader
+from schema.node import Node, load_node, node_fetcher, nodes_by_loader
 from schema.pagination import Connection, connection, counter, load_page, page_request, read_page
 from schema.scoped_lists import scoped_contacts
-
-if TYPE_CHECKING:
-    from schema.contacts import Contact
 
 ParticipationStatus = models.ParticipationStatus
 strawberry.enum(
     ParticipationStatus, name="ParticipationStatus"
 )  # registered in place: ParticipationStatus is the type to annotate with
-LazyContact = Annotated["Contact", strawberry.lazy("schema.contacts")]
 
 
 @strawberry.type
@@ -123,9 +119,8 @@ class EventParticipation(Node):
 
     @strawberry.field
     async def contact(self, info: Info) -> LazyContact:
-        from schema.contacts import load_contact
-
-        return await load_contact(info.context, self.contact_pk)
+        contact: LazyContact = await load_node(info.context, "Contact", self.contact_pk)
+        return contact
 
 
 def _event(row: models.Event | None) -> Event:

@@ -5,21 +5,15 @@ arguments (DOMAIN "Reading lists"): filter, orderBy, first, after, last, before.
 """
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Any
 
 import strawberry
 
 from resolvers.contact_lists import ContactFilter as ContactScope
+from schema.contact_lists import ContactFilter, ContactOrder, contact_connection
+from schema.contact_values import LazyContact
 from schema.context import Info
 from schema.pagination import Connection, page_request
-
-if TYPE_CHECKING:
-    from schema.contact_lists import ContactFilter, ContactOrder
-    from schema.contacts import Contact
-
-LazyContact = Annotated["Contact", strawberry.lazy("schema.contacts")]
-LazyFilter = Annotated["ContactFilter", strawberry.lazy("schema.contact_lists")]
-LazyOrder = Annotated["ContactOrder", strawberry.lazy("schema.contact_lists")]
 
 
 def scoped_contacts(scope: Callable[[Any], ContactScope], description: str) -> Any:
@@ -28,15 +22,13 @@ def scoped_contacts(scope: Callable[[Any], ContactScope], description: str) -> A
     async def contacts(
         root: Any,
         info: Info,
-        filter: LazyFilter | None = None,
-        order_by: list[LazyOrder] | None = None,
+        filter: ContactFilter | None = None,
+        order_by: list[ContactOrder] | None = None,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[LazyContact]:
-        from schema.contact_lists import contact_connection
-
         page = page_request(first, after, last, before)
         return await contact_connection(info, filter=filter, scope=scope(root), order=order_by, page=page)
 

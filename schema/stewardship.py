@@ -15,6 +15,7 @@ from resolvers.errors import DomainError, ErrorCode
 from schema.contact_edits import ContactPayload
 from schema.contacts import Contact, load_contact
 from schema.context import Context, Info
+from schema.duplicates import DuplicateReason
 from schema.errors import ReadErrorCode, UserError, read_error, user_errors
 from schema.history import FieldChange
 from schema.ids import key_or_none, pk_of, to_global_id
@@ -24,35 +25,13 @@ from schema.node import Node, node_fetcher
 from schema.pagination import Connection, PageInfo, connection, counter, page_request, read_page
 from schema.permissions import AdminOnly, StaffOnly
 
-DuplicateReason = strawberry.enum(duplicates.Reason, name="DuplicateReason")
 AuditAction = strawberry.enum(models.AuditAction, name="AuditAction")
-
-
-@strawberry.type(description="A contact that may be the same person (rule 21); score in [0, 1].")
-class DuplicateCandidate:
-    contact_pk: strawberry.Private[int]
-    reasons: list[DuplicateReason]  # type: ignore[valid-type]
-    score: float
-
-    @classmethod
-    def of(cls, candidate: duplicates.Candidate) -> "DuplicateCandidate":
-        return cls(contact_pk=candidate.contact_id, reasons=list(candidate.reasons), score=candidate.score)
-
-    @strawberry.field
-    async def contact(self, info: Info) -> Contact:
-        return await load_contact(info.context, self.contact_pk)
 
 
 async def load_contacts(ctx: Context, pks: Sequence[int]) -> list[Contact]:
     """Contacts named by a merge or a group, in one batch (staff see every contact)."""
     rows = await ctx.loaders.contacts_by_id.load_many(pks)
     return [Contact.from_row(row) for row in rows if row is not None]
-
-
-async def candidates(ctx: Context, contact_id: int, first: int) -> list[DuplicateCandidate]:
-    async with ctx.db.read() as session:
-        found = await duplicates.possible_duplicates(session, contact_id, limit=first)
-    return [DuplicateCandidate.of(candidate) for candidate in found]
 
 
 @strawberry.type

@@ -2,7 +2,6 @@
 
 import argparse
 import asyncio
-import gc
 import logging
 import os
 import secrets
@@ -15,6 +14,7 @@ from db.engine import open_database
 from db.migrate import migrate_to, upgrade
 from resolvers.access import Role
 from server.auth import issue_token
+from server.collector import calm_the_collector
 from server.failures import OneLineParser, failure_message
 from server.settings import Settings, SettingsError, checked_database_url, system_clock
 
@@ -134,20 +134,6 @@ def _check_workers(workers: int, url: str) -> None:
             "--workers above 1 needs PostgreSQL: SQLite's writes queue in one process "
             "(README, Beyond one machine)."
         )
-
-
-def calm_the_collector() -> None:
-    """Tune the garbage collector of the serving process (the process's owner decides, not the app).
-
-    Under load the collector took up to ~30 ms of a request (README, Performance): a
-    100-contact page allocates tens of thousands of short-lived objects, and every young
-    collection also walked what lives as long as the process (schema, modules, app). Freezing
-    moves those out of its sight; a higher first threshold makes young collections rarer.
-    Cycles are still collected, only less often.
-    """
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(20_000, 20, 20)
 
 
 def _with_local_secret(settings: Settings, ide_url: str) -> Settings:

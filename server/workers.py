@@ -19,6 +19,8 @@ import time
 from multiprocessing.process import BaseProcess
 from types import FrameType
 
+from server.collector import calm_the_collector
+
 RESTART_PAUSE_SECONDS = 1.0
 
 
@@ -38,7 +40,6 @@ def run_worker(host: str, port: int) -> None:
     import uvicorn
 
     from server.app import create_app
-    from server.cli import calm_the_collector
     from server.logs import configure_logging
     from server.settings import Settings
 
