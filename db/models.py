@@ -1,9 +1,8 @@
-"""The tables of Carnet, as SQLAlchemy 2.0 typed models.
-
-Every organisation kind lives in one `organization` table (a `kind` column tells them apart) so
-that a contact link, an extranet user or a collaborator points to "an organisation" with one
-foreign key. Columns ending in `_key` hold sort keys folded in Python (case and accents aside)
-so that both engines order rows the same way, byte-wise.
+"""The tables of Carnet, as SQLAlchemy 2.0 typed models: the contact, its links, memberships,
+accounts and history here; the reference data (organisations, sites, affairs, interlocutor types,
+targets, events) in `db.reference` and stewardship's tables in `db.stewardship`, both
+re-exported, so that every model is imported from here. Columns ending in `_key` hold sort keys
+folded in Python (case and accents aside) so that both engines order rows the same way, byte-wise.
 """
 
 import enum
@@ -22,7 +21,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.columns import NOTES_MAX as NOTES_MAX
 from db.columns import PERSON_NAME_MAX as PERSON_NAME_MAX
@@ -30,8 +29,6 @@ from db.columns import TEXT_MAX as TEXT_MAX
 from db.columns import Base as Base
 from db.columns import UtcDateTime as UtcDateTime
 from db.columns import (
-    code_key,
-    code_key_column,
     enum_column,
     optional_text,
     pk,
@@ -39,6 +36,14 @@ from db.columns import (
     sort_key,
     timestamp,
 )
+from db.reference import Affair as Affair
+from db.reference import ClientStatus as ClientStatus
+from db.reference import Event as Event
+from db.reference import InterlocutorType as InterlocutorType
+from db.reference import Organization as Organization
+from db.reference import OrganizationKind as OrganizationKind
+from db.reference import Site as Site
+from db.reference import Target as Target
 
 
 def _where_present(column: str) -> dict[str, Any]:
@@ -49,17 +54,6 @@ def _present(name: str, column: str) -> Index:
     """An index of the rows that have a value: most contacts have no phone of some kind, and an
     index full of NULLs makes the planners (rightly, from their statistics) prefer a scan."""
     return Index(name, column, **_where_present(column))
-
-
-class OrganizationKind(enum.Enum):
-    CLIENT = "CLIENT"
-    SUPPLIER = "SUPPLIER"
-    THIRD_PARTY = "THIRD_PARTY"
-
-
-class ClientStatus(enum.Enum):
-    PROSPECT = "PROSPECT"
-    CLIENT = "CLIENT"
 
 
 class Civility(enum.Enum):
@@ -83,98 +77,6 @@ class ParticipationStatus(enum.Enum):
     ATTENDED = "ATTENDED"
     DECLINED = "DECLINED"
     ABSENT = "ABSENT"
-
-
-class CodeKeyed:
-    """A row whose code is unique regardless of case (rule 20): a unique index holds its key,
-    set here whenever the code is, so that two racing writers are stopped by the database."""
-
-    code_key: Mapped[code_key_column]
-
-    @validates("code")
-    def _keep_code_key(self, _: str, code: str | None) -> str | None:
-        if code is not None:
-            self.code_key = code_key(code)
-        return code
-
-
-class Organization(CodeKeyed, Base):
-    __tablename__ = "organization"
-    __table_args__ = (UniqueConstraint("kind", "code"),)
-
-    id: Mapped[pk]
-    kind: Mapped[OrganizationKind] = mapped_column(enum_column(OrganizationKind))
-    code: Mapped[short_text]
-    name: Mapped[short_text]
-    name_key: Mapped[sort_key] = mapped_column(index=True)
-    # Only clients have a status; NULL for suppliers and third parties.
-    status: Mapped[ClientStatus | None] = mapped_column(enum_column(ClientStatus))
-
-    sites: Mapped[list["Site"]] = relationship(back_populates="client", lazy="raise")
-
-
-# Codes are unique within their kind regardless of case (rule 20): "ACME" and "acme" are one.
-Index("uq_organization_kind_code_key", Organization.kind, Organization.code_key, unique=True)
-
-
-class Site(CodeKeyed, Base):
-    __tablename__ = "site"
-
-    id: Mapped[pk]
-    client_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
-    code: Mapped[short_text] = mapped_column(unique=True)
-    name: Mapped[short_text]
-    name_key: Mapped[sort_key]
-    city: Mapped[optional_text]
-
-    client: Mapped[Organization] = relationship(back_populates="sites", lazy="raise")
-
-
-Index("uq_site_code_key", Site.code_key, unique=True)
-
-
-class Affair(CodeKeyed, Base):
-    __tablename__ = "affair"
-
-    id: Mapped[pk]
-    client_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
-    code: Mapped[short_text] = mapped_column(unique=True)
-    name: Mapped[short_text]
-    name_key: Mapped[sort_key]
-
-
-Index("uq_affair_code_key", Affair.code_key, unique=True)
-
-
-class InterlocutorType(CodeKeyed, Base):
-    __tablename__ = "interlocutor_type"
-
-    code: Mapped[str] = mapped_column(String(TEXT_MAX), primary_key=True)
-    label: Mapped[short_text]
-    archived: Mapped[bool] = mapped_column(Boolean, default=False)
-
-
-Index("uq_interlocutor_type_code_key", InterlocutorType.code_key, unique=True)
-
-
-class Target(Base):
-    __tablename__ = "target"
-
-    id: Mapped[pk]
-    name: Mapped[short_text]
-    name_key: Mapped[sort_key] = mapped_column(index=True)
-    description: Mapped[str | None] = mapped_column(String(NOTES_MAX))
-
-
-class Event(Base):
-    __tablename__ = "event"
-
-    id: Mapped[pk]
-    name: Mapped[short_text]
-    name_key: Mapped[sort_key] = mapped_column(index=True)
-    starts_on: Mapped[date] = mapped_column(Date)
-    ends_on: Mapped[date | None] = mapped_column(Date)
-    location: Mapped[optional_text]
 
 
 class Contact(Base):
