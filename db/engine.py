@@ -2,6 +2,7 @@
 
 import asyncio
 import time
+import uuid
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -112,12 +113,21 @@ class Database:
 
 
 def open_database(
-    url: str, *, echo: bool = False, write_deadline: float = WRITE_DEADLINE_SECONDS
+    url: str,
+    *,
+    echo: bool = False,
+    write_deadline: float = WRITE_DEADLINE_SECONDS,
+    transaction_pooler: bool = False,
 ) -> Database:
-    """Create the engine for `url` and the session factories over it."""
+    """Create the engine for `url` and the session factories over it.
+
+    `transaction_pooler`: PostgreSQL is reached through PgBouncer (or another pooler) in
+    transaction mode, see `TRANSACTION_POOLER_CONNECT_ARGS`.
+    """
     # hide_parameters: an error's text (and so the log of an internal error) shows the SQL but
     # never the values bound to it, which are personal data.
-    engine = create_async_engine(url, echo=echo, hide_parameters=True, **_engine_arguments(url))
+    arguments = _engine_arguments(url, transaction_pooler=transaction_pooler)
+    engine = create_async_engine(url, echo=echo, hide_parameters=True, **arguments)
     if engine.dialect.name == "sqlite":
         _prepare_sqlite(engine)
     _count_statements(engine)
@@ -130,9 +140,32 @@ def open_database(
     )
 
 
-def _engine_arguments(url: str) -> dict[str, Any]:
+def unique_statement_name() -> str:
+    """A prepared statement's name no other client of the pooler's server connections uses."""
+    return f"__asyncpg_{uuid.uuid4()}__"
+
+
+# Behind a pooler in transaction mode a server connection is lent for one transaction only, and
+# the next transaction of the same client may run on another one. asyncpg names its prepared
+# statements __asyncpg_stmt_1__, 2… per client connection and caches them (asyncpg's own cache
+# and SQLAlchemy's), so it would reuse a statement another server connection never saw ("does
+# not exist") or name one another client already made there ("already exists"). So: no cache
+# on either side, and names unique across clients (SQLAlchemy's documented recipe for asyncpg
+# and PgBouncer). Each statement is then prepared and run in one transaction, on one server
+# connection. The pool stays: PgBouncer's `server_reset_query_always` clears what a transaction
+# prepared (README, Beyond one machine), which NullPool would not do either.
+TRANSACTION_POOLER_CONNECT_ARGS: dict[str, Any] = {
+    "statement_cache_size": 0,  # asyncpg's
+    "prepared_statement_cache_size": 0,  # SQLAlchemy's asyncpg adapter's
+    "prepared_statement_name_func": unique_statement_name,
+}
+
+
+def _engine_arguments(url: str, *, transaction_pooler: bool) -> dict[str, Any]:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
+        if transaction_pooler:
+            return {"pool_pre_ping": True, "connect_args": dict(TRANSACTION_POOLER_CONNECT_ARGS)}
         return {"pool_pre_ping": True}
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.http.ides import GraphQL_IDE
 
-from db.engine import Database, open_database
+from db.engine import Database
 from db.migrate import current_revision, head_revision
 from schema.context import Context
 from schema.schema import schema
@@ -51,7 +51,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        db = database or open_database(settings.database_url)
+        db = database or settings.open_database()
         app.state.db = db
         app.state.metrics.watch_pool(db)
         app.state.head_revision = head_revision()

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 
-from db.engine import open_database
 from db.migrate import migrate_to, upgrade
 from resolvers.access import Role
 from server.auth import issue_token
@@ -111,7 +110,7 @@ def _serve(arguments: argparse.Namespace) -> int:
     if not settings.secret:
         settings = _with_local_secret(settings, f"http://{arguments.host}:{arguments.port}/graphql")
     if not arguments.no_migrate:  # once, before any worker starts
-        asyncio.run(_apply_migrations(settings.database_url))
+        asyncio.run(_apply_migrations(settings))
     if arguments.workers > 1:
         from server.workers import supervise
 
@@ -151,8 +150,8 @@ def _with_local_secret(settings: Settings, ide_url: str) -> Settings:
     return Settings(**{**settings.__dict__, "secret": secret})
 
 
-async def _apply_migrations(url: str) -> None:
-    database = open_database(url)
+async def _apply_migrations(settings: Settings) -> None:
+    database = settings.open_database()
     try:
         await upgrade(database.engine)
     finally:
@@ -162,16 +161,16 @@ async def _apply_migrations(url: str) -> None:
 def _migrate(arguments: argparse.Namespace) -> int:
     settings = _settings(arguments)
     if arguments.revision == "head":
-        asyncio.run(_apply_migrations(settings.database_url))
+        asyncio.run(_apply_migrations(settings))
         print(f"Migrated {_safe_url(settings.database_url)}.")
         return 0
-    done = asyncio.run(_migrate_to(settings.database_url, arguments.revision))
+    done = asyncio.run(_migrate_to(settings, arguments.revision))
     print(f"Migrated {_safe_url(settings.database_url)}: {done} to {arguments.revision}.")
     return 0
 
 
-async def _migrate_to(url: str, revision: str) -> str:
-    database = open_database(url)
+async def _migrate_to(settings: Settings, revision: str) -> str:
+    database = settings.open_database()
     try:
         return await migrate_to(database.engine, revision)
     finally:
@@ -204,7 +203,7 @@ def _demo_data(arguments: argparse.Namespace) -> int:
     if arguments.contacts < 0:  # refused before anything is created or migrated
         raise SettingsError("--contacts must be 0 or more.")
     settings = _settings(arguments)
-    asyncio.run(_apply_migrations(settings.database_url))
+    asyncio.run(_apply_migrations(settings))
     asyncio.run(load_demo_data(settings, contacts=arguments.contacts))
     return 0
 

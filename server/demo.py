@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tqdm import tqdm
 
 from db import models
-from db.engine import Database, open_database
+from db.engine import Database
 from db.models import (
     Contact,
     ContactChange,
@@ -52,7 +52,7 @@ async def load_demo_data(settings: Settings, *, contacts: int) -> None:
     """Load the demo data set into the database of `settings`; exit 1 if it already has contacts."""
     if contacts < 0:
         raise SystemExit("carnet demo-data: --contacts must be 0 or more.")
-    database = open_database(settings.database_url)
+    database = settings.open_database()
     now = settings.clock()
     try:
         counts = await load(

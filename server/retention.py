@@ -12,7 +12,6 @@ from datetime import date, datetime, timedelta
 from tqdm import tqdm
 
 from db.dialect import purge_search_index
-from db.engine import open_database
 from resolvers.access import Actor
 from resolvers.global_ids import to_global_id
 from resolvers.retention import erase_stale, stale_prospect_contacts
@@ -41,7 +40,7 @@ async def run_retention(settings: Settings, *, older_than: str, apply: bool) -> 
     today = now.astimezone(settings.timezone).date()
     since_day = cut_off(older_than, today)
     since = datetime.combine(since_day, datetime.min.time(), tzinfo=settings.timezone)
-    database = open_database(settings.database_url)
+    database = settings.open_database()
     try:
         async with database.read() as session:
             found = await stale_prospect_contacts(session, since=since, since_day=since_day)

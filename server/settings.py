@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
+from db.engine import Database, open_database
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/carnet.db"
 DEFAULT_MAX_SELECTION = 100_000
 # RFC 7518 3.2: an HS256 key must be at least as long as the hash (256 bits).
@@ -42,6 +44,9 @@ class Settings:
     # default: a span per field costs more than the field, and turns the compiled plans off.
     tracing: bool = False
     max_selection: int = DEFAULT_MAX_SELECTION
+    # CARNET_DATABASE_POOLER=pgbouncer: PostgreSQL is reached through a pooler in transaction
+    # mode, so nothing may be prepared for longer than a transaction (db/engine.py).
+    transaction_pooler: bool = False
     # CARNET_PORTAL_DOCUMENTS: the only documents a PORTAL caller may run, keyed by SHA-256.
     portal_documents: Path | None = None
     # What time it is: tests set a fixed clock here (configuration, not a mock).
@@ -66,12 +71,20 @@ class Settings:
             "metrics": _flag(env, "CARNET_METRICS", default=False),
             "tracing": _flag(env, "CARNET_TRACING", default=False),
             "max_selection": _positive(env, "CARNET_MAX_SELECTION", DEFAULT_MAX_SELECTION),
+            "transaction_pooler": _pooler(env.get("CARNET_DATABASE_POOLER", "")),
             "portal_documents": Path(env["CARNET_PORTAL_DOCUMENTS"])
             if env.get("CARNET_PORTAL_DOCUMENTS")
             else None,
         }
         values.update(overrides or {})
-        return cls(**values)  # type: ignore[arg-type]
+        settings = cls(**values)  # type: ignore[arg-type]
+        if settings.transaction_pooler and make_url(settings.database_url).get_backend_name() != "postgresql":
+            raise SettingsError("CARNET_DATABASE_POOLER: pgbouncer needs a PostgreSQL database URL.")
+        return settings
+
+    def open_database(self) -> Database:
+        """The engine and session factories for these settings' database."""
+        return open_database(self.database_url, transaction_pooler=self.transaction_pooler)
 
 
 def _secret(raw: str) -> str:
@@ -132,6 +145,16 @@ def _is_origin(value: str) -> bool:
         and "@" not in parts.netloc
         and value == f"{parts.scheme}://{parts.netloc}"
     )
+
+
+def _pooler(raw: str) -> bool:
+    """Whether a pooler in transaction mode stands between Carnet and PostgreSQL."""
+    name = raw.strip().lower()
+    if name in ("", "none"):
+        return False
+    if name == "pgbouncer":
+        return True
+    raise SettingsError(f"CARNET_DATABASE_POOLER: expected pgbouncer or none, got {raw!r}.")
 
 
 def _zone(name: str) -> ZoneInfo:

@@ -6,7 +6,7 @@ import sqlite3
 import stat
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,17 +36,22 @@ class Server:
         return [line for line in self.stdout.read_text().splitlines() if not line.startswith("INFO:")]
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
 
 
 @contextmanager
-def serving(cwd: Path, *arguments: str, secret: str | None = None) -> Iterator[Server]:
-    """`carnet serve` in `cwd` until /healthz answers; always stopped on the way out."""
-    port = _free_port()
+def serving(
+    cwd: Path, *arguments: str, secret: str | None = None, environment: Mapping[str, str] | None = None
+) -> Iterator[Server]:
+    """`carnet serve` in `cwd` until /healthz answers; always stopped on the way out.
+
+    It sees no CARNET_ variable but the secret and those of `environment`."""
+    port = free_port()
     env = {name: value for name, value in os.environ.items() if not name.startswith("CARNET_")}
+    env.update(environment or {})
     if secret is not None:
         env["CARNET_SECRET"] = secret
     stdout, stderr = cwd / "serve.out", cwd / "serve.err"

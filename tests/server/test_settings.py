@@ -2,12 +2,14 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from sqlalchemy import event
 
-from db.engine import Database
+from db.engine import Database, unique_statement_name
 from server.app import MAX_BODY_BYTES, create_app
 from server.settings import DEFAULT_DATABASE_URL, DEFAULT_MAX_SELECTION, Settings, SettingsError
 from tests.conftest import NOW, SECRET, bearer
@@ -25,6 +27,7 @@ def test_every_variable_is_read_with_its_exact_value() -> None:
         "CARNET_CORS_ORIGINS": " https://spa.example.com , http://localhost:5173,",
         "CARNET_QUERY_STATS": "yes",
         "CARNET_MAX_SELECTION": "2500",
+        "CARNET_DATABASE_POOLER": "PgBouncer",
     }
 
     settings = Settings.from_env(environ)
@@ -36,6 +39,7 @@ def test_every_variable_is_read_with_its_exact_value() -> None:
     assert settings.cors_origins == ("https://spa.example.com", "http://localhost:5173")
     assert settings.query_stats is True
     assert settings.max_selection == 2500
+    assert settings.transaction_pooler is True
 
 
 def test_an_empty_environment_gives_the_defaults() -> None:
@@ -48,6 +52,7 @@ def test_an_empty_environment_gives_the_defaults() -> None:
     assert settings.cors_origins == ()
     assert settings.query_stats is False
     assert settings.max_selection == DEFAULT_MAX_SELECTION == 100_000
+    assert settings.transaction_pooler is False
 
 
 @pytest.mark.parametrize(
@@ -85,6 +90,8 @@ def test_overrides_win_over_the_environment() -> None:
         ("CARNET_MAX_SELECTION", "-5"),
         ("CARNET_MAX_SELECTION", "1.5"),
         ("CARNET_MAX_SELECTION", "ten"),
+        ("CARNET_DATABASE_POOLER", "pgpool"),
+        ("CARNET_DATABASE_POOLER", "pgbouncer"),  # on the default database, SQLite
     ],
 )
 def test_a_bad_value_is_refused_naming_the_variable(name: str, raw: str) -> None:
@@ -99,6 +106,48 @@ def test_a_refused_database_url_does_not_echo_its_password() -> None:
         Settings.from_env({"CARNET_DATABASE_URL": "postgresql://carnet:hunter2@db.internal/carnet"})
 
     assert "hunter2" not in str(refused.value)
+
+
+POOLER_ARGUMENTS = ("statement_cache_size", "prepared_statement_cache_size", "prepared_statement_name_func")
+
+
+async def _connect_arguments(settings: Settings) -> dict[str, Any]:
+    """What the engine of `settings` hands the driver when it opens a connection."""
+    database = settings.open_database()
+    seen: list[dict[str, Any]] = []
+    event.listen(database.engine.sync_engine, "do_connect", lambda *args: seen.append(dict(args[3])))
+    try:
+        async with database.engine.connect():
+            pass
+    finally:
+        await database.dispose()
+    return seen[0]
+
+
+async def test_behind_pgbouncer_nothing_is_prepared_beyond_a_transaction(database_url: str) -> None:
+    environ = {"CARNET_DATABASE_URL": database_url, "CARNET_DATABASE_POOLER": "pgbouncer"}
+    if database_url.startswith("sqlite"):
+        with pytest.raises(SettingsError) as refused:
+            Settings.from_env(environ)
+        assert str(refused.value) == "CARNET_DATABASE_POOLER: pgbouncer needs a PostgreSQL database URL."
+        return
+
+    pooled = await _connect_arguments(Settings.from_env(environ))
+    direct = await _connect_arguments(Settings.from_env({"CARNET_DATABASE_URL": database_url}))
+
+    assert {name: pooled[name] for name in POOLER_ARGUMENTS} == {
+        "statement_cache_size": 0,
+        "prepared_statement_cache_size": 0,
+        "prepared_statement_name_func": unique_statement_name,
+    }
+    assert set(direct) & set(POOLER_ARGUMENTS) == set()  # straight to PostgreSQL, the caches stay
+
+
+def test_prepared_statement_names_are_unique_across_clients() -> None:
+    names = {unique_statement_name() for _ in range(1000)}
+
+    assert len(names) == 1000
+    assert all(name.startswith("__asyncpg_") and name.endswith("__") for name in names)
 
 
 def test_the_app_refuses_to_start_without_a_secret() -> None:
