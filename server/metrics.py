@@ -2,9 +2,9 @@
 the connection pool. Open to anyone only with CARNET_METRICS=1, otherwise to an ADMIN token.
 
 Each app has its own registry (no process-wide state: two apps in one process, as in the tests,
-count apart). Under several workers each process counts its own requests; with
-PROMETHEUS_MULTIPROC_DIR set, /metrics sums every worker's (prometheus-client's multiprocess
-mode), which is what `carnet serve --workers N` sets up.
+count apart). Under `carnet serve --workers N` each worker writes its counts to files in a
+directory they share (PROMETHEUS_MULTIPROC_DIR, made and removed by server/workers.py), and
+/metrics sums every worker's (prometheus-client's multiprocess mode), whichever answers.
 """
 
 import os

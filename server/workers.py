@@ -7,15 +7,22 @@ SO_REUSEPORT: the kernel then keeps one accept queue per socket and spreads new 
 over them by a hash of their addresses, so N clients land evenly, whoever is awake.
 
 Nothing lives in a worker that another would miss: state is in the database, settings come
-from the environment, tokens are checked with the shared secret. The parent process only
-starts the workers, restarts one that dies, and stops them all on SIGTERM or SIGINT.
+from the environment, tokens are checked with the shared secret, and the metrics' counts are
+in files of a directory all workers share (prometheus-client's multiprocess mode), so /metrics
+answers the total whichever worker is scraped. The parent process only makes that directory,
+starts the workers, restarts one that dies, stops them all on SIGTERM or SIGINT, and removes
+the directory.
 """
 
 import multiprocessing
 import os
+import shutil
 import signal
 import socket
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from multiprocessing.process import BaseProcess
 from types import FrameType
 
@@ -50,8 +57,28 @@ def run_worker(host: str, port: int) -> None:
     server.run(sockets=[listening_socket(host, port)])
 
 
+@contextmanager
+def shared_metrics_directory() -> Iterator[str]:
+    """A new directory for the workers' metrics files, named to them by PROMETHEUS_MULTIPROC_DIR.
+
+    Always a fresh one of our own, removed on the way out: prometheus-client sums every file it
+    finds there, so counts left by an earlier run would be added to this one's.
+    """
+    folder = tempfile.mkdtemp(prefix="carnet-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder  # read by each worker as it starts (spawned)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def supervise(count: int, host: str, port: int) -> int:
     """Start `count` workers and keep them running until told to stop; 0 once all have stopped."""
+    with shared_metrics_directory():
+        return _supervise(count, host, port)
+
+
+def _supervise(count: int, host: str, port: int) -> int:
     context = multiprocessing.get_context("spawn")  # a fresh interpreter: no engine inherited
     stopping = False
 

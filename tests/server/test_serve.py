@@ -20,7 +20,7 @@ from tests.server.test_cli import CARNET
 
 pytestmark = pytest.mark.subprocess  # starts `carnet` as a process: `make unit` leaves it out
 
-STARTUP_SECONDS = 20
+STARTUP_SECONDS = 60  # two workers importing everything on a busy 2-core machine take a while
 VIEWER = {"query": "{ viewer { role subject } }"}
 
 
