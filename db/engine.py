@@ -5,7 +5,7 @@ import time
 import uuid
 import weakref
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +13,13 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 # How long a write may wait for its turn before it is answered SERVICE_BUSY. Under the load of
@@ -110,6 +116,87 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+class RequestReads:
+    """The reads of one request: one pool connection for all of them once `share()` is called,
+    taken when the first read needs it and given back by `close()`; a short session each before
+    `share()` and after `close()` (what a request's leftovers may still read).
+
+    Each statement of a request used to take its own checkout (with a pre-ping on PostgreSQL, a
+    rollback on return, a BEGIN on SQLite). Sibling fields read concurrently and one connection
+    runs one statement at a time: a lock gives it to each read in turn. All of them read in one
+    transaction, rolled back at the end: one snapshot for the whole answer on SQLite.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._sharing = False
+        self._connection: AsyncConnection | None = None
+        self._lock: asyncio.Lock | None = None
+
+    def share(self) -> None:
+        """From now on the request's reads share one connection (a query: nothing it reads is
+        written by the request itself, so one snapshot is right)."""
+        self._sharing = True
+
+    def read(self) -> AbstractAsyncContextManager[AsyncSession]:
+        """A session to read with: on the request's connection when shared, else a short one."""
+        return self._shared() if self._sharing else self._db.read()
+
+    @asynccontextmanager
+    async def _shared(self) -> AsyncIterator[AsyncSession]:
+        lock = self._lock = self._lock or asyncio.Lock()
+        async with lock:
+            if not self._sharing:  # closed while this read waited its turn
+                async with self._db.read() as session:
+                    yield session
+                return
+            connection = await self._connected()
+            try:
+                async with AsyncSession(bind=connection, expire_on_commit=False) as session:
+                    yield session
+            except Exception:
+                # A failed statement spoils PostgreSQL's transaction: the next read starts afresh.
+                await self._drop()
+                raise
+            except BaseException:
+                # A cancelled statement may leave the connection mid-protocol: never reuse it.
+                await self._drop(invalidate=True)
+                raise
+
+    async def _connected(self) -> AsyncConnection:
+        if self._connection is None:
+            connection = await self._db.engine.connect()
+            try:
+                await connection.begin()
+            except BaseException:
+                await connection.close()
+                raise
+            self._connection = connection
+        return self._connection
+
+    async def _drop(self, *, invalidate: bool = False) -> None:
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return
+        if invalidate:
+            await connection.invalidate()
+        await connection.close()
+
+    def stop_sharing(self) -> None:
+        """Reads from now on take short sessions of their own (the request is answered)."""
+        self._sharing = False
+
+    async def close(self) -> None:
+        """The request is answered: give the connection back (its transaction rolled back) once
+        the read that holds it, if any, is done."""
+        self._sharing = False
+        if self._connection is None and (self._lock is None or not self._lock.locked()):
+            return
+        lock = self._lock = self._lock or asyncio.Lock()
+        async with lock:
+            await self._drop()
 
 
 def open_database(

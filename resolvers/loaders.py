@@ -2,8 +2,9 @@
 
 `Loaders` names one loader per relation, made on first use. A batch function takes a session
 and the keys (and the viewer, when what it returns depends on what the viewer may see), and
-returns one value per key, in the keys' order. Each batch opens its own short session: sibling
-fields load concurrently.
+returns one value per key, in the keys' order. Each batch reads through the request's
+`RequestReads`: the request's one connection for a query, one at a time (sibling fields load
+concurrently); a short session of its own otherwise.
 """
 
 import asyncio
@@ -15,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
 from db import models
-from db.engine import Database
+from db.engine import Database, RequestReads
 from resolvers import (
     contact_lists,
     contacts,
@@ -53,8 +54,8 @@ class SharedDataLoader(DataLoader[K, V]):
 class Loaders:
     """The DataLoaders of one request, one per relation, each made on first use."""
 
-    def __init__(self, db: Database, viewer: Viewer) -> None:
-        self._db = db
+    def __init__(self, db: Database, viewer: Viewer, reads: RequestReads | None = None) -> None:
+        self._read = (reads or RequestReads(db)).read
         self._viewer = viewer
 
     def release(self) -> None:
@@ -67,7 +68,7 @@ class Loaders:
 
     def _plain(self, batch: Batch[K, V]) -> DataLoader[K, V]:
         async def load(keys: Sequence[K]) -> Sequence[V]:
-            async with self._db.read() as session:
+            async with self._read() as session:
                 return await batch(session, keys)
 
         return SharedDataLoader(load_fn=load)

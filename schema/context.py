@@ -6,7 +6,7 @@ from typing import TypeAlias
 
 import strawberry
 
-from db.engine import Database
+from db.engine import Database, RequestReads
 from resolvers.access import Viewer
 from resolvers.loaders import Loaders
 
@@ -26,17 +26,27 @@ class Context:
     # Queries run through compiled plans (schema/compiled/); off: the stock executor only.
     compiled: bool = True
     loaders: Loaders = field(init=False)
+    # The loaders' reads: on one connection for a query (schema.compiled.execution shares them).
+    reads: RequestReads = field(init=False)
 
     def __post_init__(self) -> None:
+        self.reads = RequestReads(self.db)
         self.renew_loaders()
 
     def release(self) -> None:
-        """The request is answered: let what its loaders read go (resolvers.loaders.Loaders.release)."""
+        """The request is answered: let what its loaders read go (resolvers.loaders.Loaders.release);
+        what it still reads (leftovers settled in the background) reads on short sessions."""
         self.loaders.release()
+        self.reads.stop_sharing()
+
+    async def close(self) -> None:
+        """`release()`, and give the request's connection back once its last read is done."""
+        self.release()
+        await self.reads.close()
 
     def renew_loaders(self) -> None:
         """A fresh set of loaders: what a compiled plan that gave up leaves must not be reused."""
-        self.loaders = Loaders(self.db, self.viewer)
+        self.loaders = Loaders(self.db, self.viewer, self.reads)
 
 
 Info: TypeAlias = strawberry.Info[Context, None]

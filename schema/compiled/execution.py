@@ -6,7 +6,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Awaitable
 from typing import Any
 
-from graphql import ExecutionResult, GraphQLError, OperationDefinitionNode, visit
+from graphql import ExecutionResult, GraphQLError, OperationDefinitionNode, OperationType, visit
 from graphql.execution.executor import CollectedErrors
 from graphql.language import DirectiveNode, Visitor
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -97,17 +97,29 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
     """
 
     def execute_operation(self, serially: bool | None = None) -> Any:
+        if self.operation.operation is OperationType.QUERY:
+            self._share_reads()
         result = self._execute_operation(serially)
         if self.is_awaitable(result):
-            return self._released_after(result)
+            return self._closed_after(result)
         self._release()
         return result
 
-    async def _released_after(self, result: Awaitable[Any]) -> Any:
+    def _share_reads(self) -> None:
+        """A query's reads share one connection (db.engine.RequestReads): nothing it reads is
+        written by the request itself. A mutation's payload must see what it wrote: it reads
+        on short sessions, as before."""
+        reads = getattr(self.context_value, "reads", None)
+        if reads is not None:
+            reads.share()
+
+    async def _closed_after(self, result: Awaitable[Any]) -> Any:
         try:
             return await result
         finally:
-            self._release()
+            close = getattr(self.context_value, "close", None)
+            if close is not None:
+                await close()
 
     def _release(self) -> None:
         release = getattr(self.context_value, "release", None)

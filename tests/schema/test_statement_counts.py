@@ -4,6 +4,7 @@ page size, and documents parsed and validated once. Counts, never timings."""
 from datetime import date
 
 import pytest
+from sqlalchemy import event
 
 from db.engine import Database
 from db.models import (
@@ -139,6 +140,27 @@ async def test_a_page_costs_one_statement_per_relation_whatever_its_size(
     assert len(result.data["contacts"]["edges"]) == first
     assert result.extensions is not None
     assert result.extensions["queryStats"]["sqlStatements"] == expected
+
+
+async def test_a_query_reads_on_one_connection_from_the_pool(
+    db: Database, graphql: GraphQL, crowd: None
+) -> None:
+    """Nine statements, one checkout: no pre-ping, no rollback on return for each of them."""
+    checkouts: list[object] = []
+
+    def checkout(*connection: object) -> None:
+        checkouts.append(connection)
+
+    event.listen(db.engine.sync_engine.pool, "checkout", checkout)
+    try:
+        result = await graphql(contacts_query("totalCount " + RELATIONS), {"first": 100})
+    finally:
+        event.remove(db.engine.sync_engine.pool, "checkout", checkout)
+
+    assert result.errors is None
+    assert result.extensions is not None
+    assert result.extensions["queryStats"]["sqlStatements"] == 2 + 7
+    assert len(checkouts) == 1
 
 
 async def test_every_relation_is_read_for_every_contact_of_the_page(graphql: GraphQL, crowd: None) -> None:
