@@ -8,7 +8,7 @@ concurrently); a short session of its own otherwise.
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable, Hashable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
 from functools import cached_property
 from typing import TypeVar, cast
 
@@ -49,6 +49,19 @@ class SharedDataLoader(DataLoader[K, V]):
 
     def load(self, key: K) -> Awaitable[V]:
         return asyncio.shield(super().load(key))
+
+    def load_many(self, keys: Iterable[K]) -> Awaitable[list[V]]:
+        return self._load_all(list(keys))
+
+    async def _load_all(self, keys: list[K]) -> list[V]:
+        """The values of `keys`, with one shielded wait per batch instead of a shield and a
+        gathered future per key: a batch settles all its keys at once, so once the first pending
+        key of a batch is done, so are the others. A page's read-ahead asks some 700 keys."""
+        futures = [cast("asyncio.Future[V]", DataLoader.load(self, key)) for key in keys]
+        for future in futures:
+            if not future.done():
+                await asyncio.shield(future)
+        return [future.result() for future in futures]
 
 
 class Loaders:
