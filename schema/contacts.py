@@ -1,4 +1,4 @@
-"""The contact card as GraphQL types: Contact, ContactLink, social profiles, accounts."""
+"""The contact card as GraphQL types: Contact, ContactLink, extranet users and collaborators."""
 
 from datetime import date, datetime
 from typing import Any
