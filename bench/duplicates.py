@@ -38,9 +38,11 @@ from db.engine import Database, open_database
 from db.migrate import upgrade
 from db.models import Contact, ContactLink, Organization, OrganizationKind
 from resolvers.access import Actor, Role, Viewer
+from resolvers.card_fields import ContactEdit, LinkEdit
 from resolvers.contact_edits import create_contact
 from resolvers.duplicate_groups import duplicate_groups
 from resolvers.global_ids import to_global_id
+from resolvers.link_fields import NewLink
 from resolvers.organizations import OrganizationRef
 from server.demo import load
 from server.settings import Settings
@@ -117,7 +119,7 @@ async def plant(db: Database, count: int, *, seed: int = 14) -> list[tuple[int, 
                 session,
                 actor,
                 fields=fields,
-                link={"organization": OrganizationRef(at, OrganizationKind.CLIENT), **link},
+                link=NewLink(OrganizationRef(at, OrganizationKind.CLIENT), link),
                 affair_ids=[],
             )
             planted.append((source.contact_id, made.id, kind))
@@ -136,18 +138,19 @@ def _fits(source: Source, kind: str) -> bool:
 
 def _duplicate(
     source: Source, kind: str, rng: random.Random, elsewhere: int
-) -> tuple[dict[str, Any], dict[str, Any], int]:
+) -> tuple[ContactEdit, LinkEdit, int]:
     if kind == "EMAIL":
         assert source.email is not None
         local, _, domain = source.email.partition("@")
-        return {"last_name": source.last_name}, {"email": f"{local.upper()}@{domain}"}, elsewhere
+        return ContactEdit(last_name=source.last_name), LinkEdit(email=f"{local.upper()}@{domain}"), elsewhere
     if kind == "PHONE":
         assert source.phone is not None
-        return {"last_name": source.last_name}, {"phone": _french(source.phone)}, elsewhere
+        return ContactEdit(last_name=source.last_name), LinkEdit(phone=_french(source.phone)), elsewhere
     if kind == "TYPO":
-        names = {"last_name": _typo(source.last_name, rng), "first_name": source.first_name}
-        return names, {}, source.organization_id
-    return {"last_name": source.first_name, "first_name": source.last_name}, {}, source.organization_id
+        names = ContactEdit(last_name=_typo(source.last_name, rng), first_name=source.first_name)
+        return names, LinkEdit(), source.organization_id
+    swapped = ContactEdit(last_name=source.first_name, first_name=source.last_name)
+    return swapped, LinkEdit(), source.organization_id
 
 
 def _now() -> Any:

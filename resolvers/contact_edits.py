@@ -1,8 +1,7 @@
 """Creating and editing a contact card (DOMAIN.md rules 1, 2, 5, 8, 16, 17)."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,17 +14,17 @@ from db.models import (
     OrganizationKind,
 )
 from resolvers.access import Actor
-from resolvers.card_fields import CONTACT_BY_COLUMN, cleaned
+from resolvers.card_fields import CONTACT_FIELDS, ContactEdit, LinkEdit, cleaned, given
 from resolvers.cards import Card, load_card, new_card, save_card
 from resolvers.errors import ErrorCode, Invalid, Path, Problems
-from resolvers.link_fields import apply_link_fields, find_organization, new_link
+from resolvers.link_fields import NewLink, apply_link_fields, find_organization, new_link
 from resolvers.organizations import OrganizationRef
 
 
-def contact_values(fields: Mapping[str, Any], path: Path, *, today: date) -> dict[str, Any]:
+def contact_values(fields: ContactEdit, path: Path, *, today: date) -> ContactEdit:
     """The card's own fields, cleaned; every problem reported at once."""
     problems = Problems()
-    values = cleaned(fields, CONTACT_BY_COLUMN, path, today, problems)
+    values = cleaned(fields, CONTACT_FIELDS, path, today, problems)
     problems.raise_if_any()
     return values
 
@@ -34,8 +33,8 @@ async def create_contact(
     session: AsyncSession,
     actor: Actor,
     *,
-    fields: Mapping[str, Any],
-    link: Mapping[str, Any] | None,
+    fields: ContactEdit,
+    link: NewLink | None,
     affair_ids: Sequence[int],
 ) -> Contact:
     """A new card with its primary link: the given one, else the first affair's client."""
@@ -48,14 +47,13 @@ async def create_contact(
     contact = Contact(
         status=ContactStatus.ACTIVE, version=1, created_at=now, updated_at=now, hidden_from_crm=False
     )
-    for name, value in values.items():
+    for name, value in given(values, CONTACT_FIELDS).items():
         setattr(contact, name, value)
     session.add(contact)
     await session.flush()
     card = new_card(contact)
     primary = new_link(card, organization, primary=True, now=now)
-    link_fields = {k: v for k, v in (link or {}).items() if k != "organization"}
-    await apply_link_fields(session, card, primary, link_fields, ("input", "link"))
+    await apply_link_fields(session, card, primary, link.fields if link else LinkEdit(), ("input", "link"))
     card.affair_ids = {affair.id for affair in affairs}
     await save_card(session, card, actor)
     return contact
@@ -72,10 +70,10 @@ async def _affairs(session: AsyncSession, affair_ids: Sequence[int]) -> list[Aff
 
 
 async def _primary_organization(
-    session: AsyncSession, link: Mapping[str, Any] | None, affairs: Sequence[Affair]
+    session: AsyncSession, link: NewLink | None, affairs: Sequence[Affair]
 ) -> Organization:
     if link is not None:
-        return await find_organization(session, link["organization"], ("input", "link", "organizationId"))
+        return await find_organization(session, link.organization, ("input", "link", "organizationId"))
     return await find_organization(
         session, OrganizationRef(affairs[0].client_id, OrganizationKind.CLIENT), ("input", "affairIds", "0")
     )
@@ -87,7 +85,7 @@ async def update_contact(
     *,
     contact_id: int,
     expected_version: int | None,
-    fields: Mapping[str, Any],
+    fields: ContactEdit,
 ) -> Contact:
     """Change the given fields; a field left out is unchanged, None clears it."""
     values = contact_values(fields, ("input",), today=actor.today)
@@ -97,8 +95,8 @@ async def update_contact(
     return card.contact
 
 
-def assign(card: Card, values: Mapping[str, Any]) -> None:
-    """Set the card's own fields, touching only those that really change."""
-    for name, value in values.items():
+def assign(card: Card, values: ContactEdit) -> None:
+    """Set the card's own given fields, touching only those that really change."""
+    for name, value in given(values, CONTACT_FIELDS).items():
         if getattr(card.contact, name) != value:
             setattr(card.contact, name, value)

@@ -2,9 +2,7 @@
 (DOMAIN.md rules 2, 4 and 9).
 """
 
-from collections.abc import Mapping
 from datetime import date
-from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,9 +17,11 @@ from db.models import (
     OrganizationKind,
 )
 from resolvers.access import Actor
+from resolvers.card_fields import ContactEdit
 from resolvers.cards import load_card, save_card
 from resolvers.contact_edits import assign, contact_values, create_contact
 from resolvers.errors import DomainError, ErrorCode, Invalid, NotAllowed, Problems
+from resolvers.link_fields import NewLink
 from resolvers.organizations import OrganizationRef
 from resolvers.text import clean
 
@@ -29,7 +29,7 @@ CONTACT_PATH = ("input", "contactId")
 
 
 async def quick_create_contact(
-    session: AsyncSession, actor: Actor, *, affair_id: int, fields: Mapping[str, Any]
+    session: AsyncSession, actor: Actor, *, affair_id: int, fields: ContactEdit
 ) -> Contact:
     """The strict minimum from an affair: attached to it, linked to its client as primary."""
     problems = _field_problems(fields, actor.today)
@@ -42,12 +42,12 @@ async def quick_create_contact(
         session,
         actor,
         fields=fields,
-        link={"organization": OrganizationRef(affair.client_id, OrganizationKind.CLIENT)},
+        link=NewLink(OrganizationRef(affair.client_id, OrganizationKind.CLIENT)),
         affair_ids=[affair.id],
     )
 
 
-def _field_problems(fields: Mapping[str, Any], today: date) -> Problems:
+def _field_problems(fields: ContactEdit, today: date) -> Problems:
     """The card's own fields checked first, so that a bad affair and bad fields are named together."""
     problems = Problems()
     try:
@@ -64,7 +64,7 @@ async def mark_followed_up(
     if on > actor.today:
         raise Invalid(("input", "on"), "A follow-up cannot be in the future.")
     card = await load_card(session, contact_id, expected_version=expected_version, path=CONTACT_PATH)
-    assign(card, {"last_follow_up_on": on})
+    assign(card, ContactEdit(last_follow_up_on=on))
     await save_card(session, card, actor)
     return card.contact
 
@@ -83,7 +83,9 @@ async def declare_disappeared(
     card = await load_card(session, contact_id, expected_version=expected_version, path=CONTACT_PATH)
     if card.contact.status is ContactStatus.DISAPPEARED:
         raise NotAllowed(CONTACT_PATH, "The contact has already disappeared.", contact_id=contact_id)
-    assign(card, {"status": ContactStatus.DISAPPEARED, "disappeared_on": on, "disappearance_reason": cleaned})
+    assign(
+        card, ContactEdit(status=ContactStatus.DISAPPEARED, disappeared_on=on, disappearance_reason=cleaned)
+    )
     await _deactivate_accounts(session, contact_id)
     await save_card(session, card, actor)
     return card.contact
@@ -120,6 +122,6 @@ async def reinstate_contact(
     card = await load_card(session, contact_id, expected_version=expected_version, path=CONTACT_PATH)
     if card.contact.status is ContactStatus.ACTIVE:
         raise NotAllowed(CONTACT_PATH, "The contact has not disappeared.", contact_id=contact_id)
-    assign(card, {"status": ContactStatus.ACTIVE, "disappeared_on": None, "disappearance_reason": None})
+    assign(card, ContactEdit(status=ContactStatus.ACTIVE, disappeared_on=None, disappearance_reason=None))
     await save_card(session, card, actor)
     return card.contact

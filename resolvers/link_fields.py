@@ -1,21 +1,38 @@
 """What is true of a contact at one organisation: checking and applying a link's fields.
 
-`fields` holds only what the caller gave (snake_case keys): a key left out is unchanged,
-None clears it. Recipient flags, sites and interlocutor types exist only on client links.
+A `LinkEdit` holds what the caller gave: a field left UNSET is unchanged, None clears it.
+Recipient flags, sites and interlocutor types exist only on client links.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ContactLink, InterlocutorType, Organization, OrganizationKind, Site
-from resolvers.card_fields import CLIENT_ONLY, GRAPHQL_NAMES, LINK_BY_COLUMN, LINK_FIELDS, cleaned
+from resolvers.card_fields import (
+    CLIENT_ONLY,
+    GRAPHQL_NAMES,
+    LINK_FIELDS,
+    UNSET,
+    LinkEdit,
+    Unset,
+    cleaned,
+    given,
+)
 from resolvers.cards import Card, Link
 from resolvers.errors import Duplicate, ErrorCode, NotFound, Path, Problems
 from resolvers.organizations import OrganizationRef
+
+
+@dataclass(frozen=True)
+class NewLink:
+    """A link to make: the organisation, and the fields it starts with."""
+
+    organization: OrganizationRef
+    fields: LinkEdit = field(default_factory=LinkEdit)
 
 
 async def find_organization(session: AsyncSession, ref: OrganizationRef, path: Path) -> Organization:
@@ -31,34 +48,35 @@ def new_link(card: Card, organization: Organization, *, primary: bool, now: date
     row = ContactLink(
         contact_id=card.contact.id, organization_id=organization.id, is_primary=primary, created_at=now
     )
-    for field in LINK_FIELDS:
-        if field.on_new_link is not None and field.column != "is_primary":
-            setattr(row, field.column, field.on_new_link)
+    for card_field in LINK_FIELDS:
+        if card_field.on_new_link is not None and card_field.column != "is_primary":
+            setattr(row, card_field.column, card_field.on_new_link)
     link = Link(row=row, organization=organization)
     card.links.append(link)
     return link
 
 
 async def apply_link_fields(
-    session: AsyncSession, card: Card, link: Link, fields: Mapping[str, Any], path: Path
+    session: AsyncSession, card: Card, link: Link, fields: LinkEdit, path: Path
 ) -> None:
     """Check every given field (all problems at once), then apply them to `link`."""
     problems = Problems()
-    values = cleaned(fields, LINK_BY_COLUMN, path, date.min, problems)  # no link field is about today
+    values = cleaned(fields, LINK_FIELDS, path, date.min, problems)  # no link field is about today
     _check_client_only(link, fields, path, problems)
-    _check_primary(link, fields, path, problems)
+    _check_primary(link, fields.is_primary, path, problems)
+    site_ids, type_codes = fields.site_ids, fields.interlocutor_type_codes
     if link.organization.kind is OrganizationKind.CLIENT:
-        if fields.get("site_ids"):
-            await check_sites(session, link.organization.id, fields["site_ids"], path, problems)
-        await _check_types(session, link, fields.get("interlocutor_type_codes"), path, problems)
+        if site_ids is not UNSET and site_ids:
+            await check_sites(session, link.organization.id, site_ids, path, problems)
+        await _check_types(session, link, None if type_codes is UNSET else type_codes, path, problems)
     problems.raise_if_any()
-    for name, value in values.items():
+    for name, value in given(values, LINK_FIELDS).items():
         setattr(link.row, name, value)
-    if "site_ids" in fields:
-        link.site_ids = set(fields["site_ids"] or ())
-    if "interlocutor_type_codes" in fields:
-        link.type_codes = set(fields["interlocutor_type_codes"] or ())
-    if fields.get("is_primary"):
+    if site_ids is not UNSET:
+        link.site_ids = set(site_ids or ())
+    if type_codes is not UNSET:
+        link.type_codes = set(type_codes or ())
+    if fields.is_primary is True:
         make_primary(card, link)
 
 
@@ -67,11 +85,12 @@ def make_primary(card: Card, link: Link) -> None:
         other.row.is_primary = other is link
 
 
-def _check_client_only(link: Link, fields: Mapping[str, Any], path: Path, problems: Problems) -> None:
+def _check_client_only(link: Link, fields: LinkEdit, path: Path, problems: Problems) -> None:
     if link.organization.kind is OrganizationKind.CLIENT:
         return
     for name in CLIENT_ONLY:
-        if fields.get(name):
+        value = getattr(fields, name)
+        if value is not UNSET and value:
             problems.add(
                 ErrorCode.INVALID,
                 (*path, GRAPHQL_NAMES[name]),
@@ -79,12 +98,10 @@ def _check_client_only(link: Link, fields: Mapping[str, Any], path: Path, proble
             )
 
 
-def _check_primary(link: Link, fields: Mapping[str, Any], path: Path, problems: Problems) -> None:
-    if "is_primary" not in fields:
-        return
-    if fields["is_primary"] is None:
+def _check_primary(link: Link, is_primary: bool | Unset | None, path: Path, problems: Problems) -> None:
+    if is_primary is None:
         problems.add(ErrorCode.INVALID, (*path, "isPrimary"), "isPrimary cannot be null.")
-    elif fields["is_primary"] is False and link.row.is_primary:
+    elif is_primary is False and link.row.is_primary:
         problems.add(ErrorCode.INVALID, (*path, "isPrimary"), "Make another link primary instead.")
 
 

@@ -4,16 +4,15 @@ Each use case goes through the card: loaded locked with its version checked, cha
 memory, saved with a new version and one history entry when anything shows differently.
 """
 
-from collections.abc import Mapping
-from typing import Any
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Contact
 from resolvers.access import Actor
+from resolvers.card_fields import LinkEdit
 from resolvers.cards import Card, Link, load_card, save_card
 from resolvers.errors import LastAttachment, NotFound
 from resolvers.link_fields import (
+    NewLink,
     apply_link_fields,
     find_organization,
     make_primary,
@@ -32,16 +31,15 @@ async def link_contact(
     *,
     contact_id: int,
     expected_version: int | None,
-    link: Mapping[str, Any],
+    link: NewLink,
 ) -> Contact:
     """Attach the contact to one more organisation, with that link's own details."""
     card = await load_card(session, contact_id, expected_version=expected_version, path=CONTACT_PATH)
     where = ("input", "link", "organizationId")
-    organization = await find_organization(session, link["organization"], where)
+    organization = await find_organization(session, link.organization, where)
     refuse_duplicate_link(card, organization.id, where)
     added = new_link(card, organization, primary=False, now=actor.now)
-    fields = {name: value for name, value in link.items() if name != "organization"}
-    await apply_link_fields(session, card, added, fields, ("input", "link"))
+    await apply_link_fields(session, card, added, link.fields, ("input", "link"))
     await save_card(session, card, actor)
     return card.contact
 
@@ -53,7 +51,7 @@ async def update_contact_link(
     contact_id: int,
     expected_version: int | None,
     organization: OrganizationRef,
-    fields: Mapping[str, Any],
+    fields: LinkEdit,
 ) -> Contact:
     """Change the given fields of the contact's link to an organisation; `is_primary` promotes it."""
     card = await load_card(session, contact_id, expected_version=expected_version, path=CONTACT_PATH)

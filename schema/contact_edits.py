@@ -1,20 +1,22 @@
 """Creating and editing a contact card: inputs, the contact payload, and the mutations."""
 
 from datetime import date
-from typing import Any
 
 import strawberry
 
 from db import models
-from resolvers import contact_edits, contacts
+from resolvers import card_fields, contact_edits, contacts
+from resolvers.card_fields import ContactEdit, LinkEdit, Maybe
 from resolvers.errors import DomainError, ErrorCode
+from resolvers.link_fields import NewLink
+from resolvers.organizations import OrganizationRef
 from schema.contact_values import Civility
 from schema.contacts import Contact
 from schema.context import Context, Info
 from schema.duplicates import DuplicateCandidate, candidates
 from schema.errors import UserError, user_errors
 from schema.ids import organization_ref, pk_of
-from schema.inputs import UNSET, given, or_none
+from schema.inputs import UNSET, maybe, or_none
 from schema.mutations import run
 from schema.permissions import StaffOnly
 
@@ -25,26 +27,10 @@ def site_pks(ids: list[strawberry.ID] | None, path: tuple[str, ...]) -> list[int
     return [pk_of(value, "Site", (*path, "siteIds", str(index))) for index, value in enumerate(ids)]
 
 
-LINK_FIELDS = (
-    "function",
-    "department",
-    "email",
-    "phone",
-    "mobile",
-    "fax",
-    "extension",
-    "left_on",
-    "receives_invoices",
-    "receives_invoices_all_sites",
-    "receives_reminders",
-    "receives_reminders_all_sites",
-    "interlocutor_type_codes",
-)
-
-
 @strawberry.input
-class ContactLinkInput:
-    organization_id: strawberry.ID
+class LinkDetailsInput:
+    """The fields of a link that its inputs share (not itself a GraphQL type)."""
+
     function: str | None = UNSET
     department: str | None = UNSET
     email: str | None = UNSET
@@ -60,13 +46,42 @@ class ContactLinkInput:
     receives_reminders_all_sites: bool | None = UNSET
     interlocutor_type_codes: list[str] | None = UNSET
 
-    def fields(self, path: tuple[str, ...]) -> dict[str, Any]:
-        """The link's fields as the use cases take them, ids decoded (NOT_FOUND at their path)."""
-        values = given(self, *LINK_FIELDS)
-        values["organization"] = organization_ref(self.organization_id, (*path, "organizationId"))
-        if self.site_ids is not strawberry.UNSET:
-            values["site_ids"] = site_pks(self.site_ids, path)
-        return values
+    def edit(self, path: tuple[str, ...], *, is_primary: Maybe[bool | None] = card_fields.UNSET) -> LinkEdit:
+        """The link's fields as the use cases take them, site ids decoded (NOT_FOUND at their path)."""
+        return LinkEdit(
+            is_primary=is_primary,
+            function=maybe(self.function),
+            department=maybe(self.department),
+            email=maybe(self.email),
+            phone=maybe(self.phone),
+            mobile=maybe(self.mobile),
+            fax=maybe(self.fax),
+            extension=maybe(self.extension),
+            left_on=maybe(self.left_on),
+            site_ids=maybe(self.site_ids) if self.site_ids is UNSET else site_pks(self.site_ids, path),
+            receives_invoices=maybe(self.receives_invoices),
+            receives_invoices_all_sites=maybe(self.receives_invoices_all_sites),
+            receives_reminders=maybe(self.receives_reminders),
+            receives_reminders_all_sites=maybe(self.receives_reminders_all_sites),
+            interlocutor_type_codes=maybe(self.interlocutor_type_codes),
+        )
+
+
+@strawberry.input
+class AtOrganizationInput:
+    """The organisation a link input is about (not itself a GraphQL type)."""
+
+    organization_id: strawberry.ID
+
+    def organization(self, path: tuple[str, ...] = ("input",)) -> OrganizationRef:
+        return organization_ref(self.organization_id, (*path, "organizationId"))
+
+
+@strawberry.input
+class ContactLinkInput(AtOrganizationInput, LinkDetailsInput):
+    def new_link(self, path: tuple[str, ...]) -> NewLink:
+        """The link to make, ids decoded (NOT_FOUND at their path)."""
+        return NewLink(self.organization(path), self.edit(path))
 
 
 @strawberry.input
@@ -81,9 +96,6 @@ class CardInput:
 
     def version(self) -> int | None:
         return or_none(self.expected_version)
-
-
-CONTACT_FIELDS = ("civility", "last_name", "first_name", "email", "phone", "mobile", "notes")
 
 
 @strawberry.input
@@ -101,8 +113,8 @@ class CreateContactInput:
     link: ContactLinkInput | None = strawberry.field(default=UNSET, description="The primary link.")
     affair_ids: list[strawberry.ID] | None = UNSET
 
-    def fields(self) -> dict[str, Any]:
-        return given(self, *CONTACT_FIELDS, "hidden_from_crm", "last_follow_up_on", "linkedin_url")
+    def fields(self) -> ContactEdit:
+        return contact_edit(self)
 
     def affair_pks(self) -> list[int]:
         ids = self.affair_ids or []
@@ -126,8 +138,23 @@ class UpdateContactInput:
         default=UNSET, description="A correction; null clears; never in the future (rule 4)."
     )
 
-    def fields(self) -> dict[str, Any]:
-        return given(self, *CONTACT_FIELDS, "hidden_from_crm", "linkedin_url", "last_follow_up_on")
+    def fields(self) -> ContactEdit:
+        return contact_edit(self)
+
+
+def contact_edit(source: CreateContactInput | UpdateContactInput) -> ContactEdit:
+    return ContactEdit(
+        civility=maybe(source.civility),
+        last_name=maybe(source.last_name),
+        first_name=maybe(source.first_name),
+        email=maybe(source.email),
+        phone=maybe(source.phone),
+        mobile=maybe(source.mobile),
+        notes=maybe(source.notes),
+        hidden_from_crm=maybe(source.hidden_from_crm),
+        last_follow_up_on=maybe(source.last_follow_up_on),
+        linkedin_url=maybe(source.linkedin_url),
+    )
 
 
 @strawberry.type(description="possibleDuplicates: a warning on create and update (rule 21), never a refusal.")
@@ -187,7 +214,7 @@ class CardMutations:
                 session,
                 actor,
                 fields=input.fields(),
-                link=input.link.fields(("input", "link")) if input.link else None,
+                link=input.link.new_link(("input", "link")) if input.link else None,
                 affair_ids=input.affair_pks(),
             ),
         )

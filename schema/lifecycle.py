@@ -5,16 +5,16 @@ the mutation's name) and answers a `ContactPayload`.
 """
 
 from datetime import date
-from typing import Any
 
 import strawberry
 
 from resolvers import lifecycle
+from resolvers.card_fields import ContactEdit
 from schema.contact_edits import WARNS_OF_DUPLICATES, CardInput, ContactPayload
 from schema.contact_values import Civility
 from schema.context import Info
 from schema.ids import pk_of
-from schema.inputs import UNSET, given, or_none
+from schema.inputs import UNSET, maybe, or_none
 from schema.mutations import run
 from schema.permissions import StaffOnly
 
@@ -28,8 +28,14 @@ class QuickCreateContactInput:
     email: str | None = UNSET
     phone: str | None = UNSET
 
-    def fields(self) -> dict[str, Any]:
-        return given(self, "civility", "last_name", "first_name", "email", "phone")
+    def fields(self) -> ContactEdit:
+        return ContactEdit(
+            civility=maybe(self.civility),
+            last_name=maybe(self.last_name),
+            first_name=maybe(self.first_name),
+            email=maybe(self.email),
+            phone=maybe(self.phone),
+        )
 
 
 @strawberry.input

@@ -3,17 +3,19 @@
 Every one takes `expectedVersion`, goes through the card and answers a `ContactPayload`.
 """
 
-from datetime import date
-from typing import Any
-
 import strawberry
 
 from resolvers import links
-from resolvers.organizations import OrganizationRef
-from schema.contact_edits import LINK_FIELDS, CardInput, ContactLinkInput, ContactPayload, site_pks
+from resolvers.card_fields import LinkEdit
+from schema.contact_edits import (
+    AtOrganizationInput,
+    CardInput,
+    ContactLinkInput,
+    ContactPayload,
+    LinkDetailsInput,
+)
 from schema.context import Info
-from schema.ids import organization_ref
-from schema.inputs import UNSET, given
+from schema.inputs import UNSET, maybe
 from schema.mutations import run
 from schema.permissions import StaffOnly
 
@@ -24,41 +26,22 @@ class LinkContactInput(CardInput):
 
 
 @strawberry.input
-class UpdateContactLinkInput(CardInput):
-    organization_id: strawberry.ID
+class PrimaryInput:
+    """isPrimary, placed before the link's details (not itself a GraphQL type)."""
+
     is_primary: bool | None = UNSET
-    function: str | None = UNSET
-    department: str | None = UNSET
-    email: str | None = UNSET
-    phone: str | None = UNSET
-    mobile: str | None = UNSET
-    fax: str | None = UNSET
-    extension: str | None = UNSET
-    left_on: date | None = UNSET
-    site_ids: list[strawberry.ID] | None = UNSET
-    receives_invoices: bool | None = UNSET
-    receives_invoices_all_sites: bool | None = UNSET
-    receives_reminders: bool | None = UNSET
-    receives_reminders_all_sites: bool | None = UNSET
-    interlocutor_type_codes: list[str] | None = UNSET
-
-    def organization(self) -> OrganizationRef:
-        return organization_ref(self.organization_id, ("input", "organizationId"))
-
-    def fields(self) -> dict[str, Any]:
-        """The link's fields given, site ids decoded (NOT_FOUND at their path)."""
-        values = given(self, "is_primary", *LINK_FIELDS)
-        if self.site_ids is not strawberry.UNSET:
-            values["site_ids"] = site_pks(self.site_ids, ("input",))
-        return values
 
 
 @strawberry.input
-class UnlinkContactInput(CardInput):
-    organization_id: strawberry.ID
+class UpdateContactLinkInput(CardInput, AtOrganizationInput, PrimaryInput, LinkDetailsInput):
+    def fields(self) -> LinkEdit:
+        """The link's fields given, site ids decoded (NOT_FOUND at their path)."""
+        return self.edit(("input",), is_primary=maybe(self.is_primary))
 
-    def organization(self) -> OrganizationRef:
-        return organization_ref(self.organization_id, ("input", "organizationId"))
+
+@strawberry.input
+class UnlinkContactInput(CardInput, AtOrganizationInput):
+    pass
 
 
 @strawberry.type
@@ -75,7 +58,7 @@ class LinkMutations:
                 actor,
                 contact_id=input.contact_pk(),
                 expected_version=input.version(),
-                link=input.link.fields(("input", "link")),
+                link=input.link.new_link(("input", "link")),
             ),
         )
 

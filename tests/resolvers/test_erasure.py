@@ -22,9 +22,11 @@ from db.models import (
     ExtranetUser,
     TargetMember,
 )
+from resolvers.card_fields import ContactEdit, LinkEdit
 from resolvers.contact_edits import create_contact, update_contact
 from resolvers.erasure import anonymize_contact
 from resolvers.errors import DomainError, ErrorCode
+from resolvers.link_fields import NewLink
 from resolvers.merges import merge_contacts
 from resolvers.organizations import OrganizationRef
 from tests import factories
@@ -63,19 +65,17 @@ async def person(db: Database) -> dict[str, Any]:
         contact = await create_contact(
             session,
             actor("createContact", NOW),
-            fields={
-                "last_name": LAST,
-                "first_name": FIRST,
-                "email": EMAIL,
-                "phone": PHONE,
-                "notes": f"Vu {LAST}",
-            },
-            link={
-                "organization": OrganizationRef(acme.id, acme.kind),
-                "email": LINK_EMAIL,
-                "mobile": MOBILE,
-                "function": "DAF",
-            },
+            fields=ContactEdit(
+                last_name=LAST,
+                first_name=FIRST,
+                email=EMAIL,
+                phone=PHONE,
+                notes=f"Vu {LAST}",
+            ),
+            link=NewLink(
+                OrganizationRef(acme.id, acme.kind),
+                LinkEdit(email=LINK_EMAIL, mobile=MOBILE, function="DAF"),
+            ),
             affair_ids=[],
         )
     async with db.begin() as session:
@@ -84,7 +84,7 @@ async def person(db: Database) -> dict[str, Any]:
             actor("updateContact", NOW),
             contact_id=contact.id,
             expected_version=None,
-            fields={"first_name": FIRST + "e"},
+            fields=ContactEdit(first_name=FIRST + "e"),
         )
     await factories.member(db, contact, of_target=target)
     twin = await factories.contact(db, LAST.upper(), FIRST, at=acme, email=EMAIL.upper())

@@ -16,6 +16,7 @@ from db.models import (
     ParticipationStatus,
 )
 from resolvers.access import Actor
+from resolvers.card_fields import ContactEdit
 from resolvers.contact_edits import update_contact
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.merge_states import encode_state, read_states
@@ -112,7 +113,7 @@ async def world(db: Database) -> dict[str, Any]:
                 actor("updateContact", NOW, "alice"),
                 contact_id=person.id,
                 expected_version=None,
-                fields={"notes": f"note {person.id}"},
+                fields=ContactEdit(notes=f"note {person.id}"),
             )
     return {
         "keep": keep,
@@ -195,7 +196,7 @@ async def test_edits_to_the_kept_contact_after_the_merge_stay_after_the_unmerge(
             actor("updateContact", LATER, "bob"),
             contact_id=keep,
             expected_version=None,
-            fields={"first_name": "Marie-Anne"},
+            fields=ContactEdit(first_name="Marie-Anne"),
         )
     assert result.merge is not None
     async with db.begin() as session:
@@ -244,7 +245,7 @@ async def test_a_merged_contact_cannot_be_merged_again_nor_edited(db: Database) 
                 actor("updateContact", LATER, "bob"),
                 contact_id=other,
                 expected_version=None,
-                fields={"notes": "x"},
+                fields=ContactEdit(notes="x"),
             )
     assert refused.value.problems[0].code is ErrorCode.NOT_ALLOWED
     assert await factories.database_state(db) == state

@@ -9,8 +9,10 @@ from sqlalchemy import select
 from db.engine import Database
 from db.models import AuditAction, AuditEntry
 from resolvers.audit import list_audit, record_access
+from resolvers.card_fields import ContactEdit, LinkEdit
 from resolvers.contact_edits import create_contact
 from resolvers.errors import DomainError, ErrorCode
+from resolvers.link_fields import NewLink
 from resolvers.organizations import OrganizationRef
 from resolvers.paging import PageRequest
 from resolvers.personal_data import export_personal_data
@@ -25,17 +27,19 @@ async def test_an_export_holds_everything_and_is_recorded(db: Database) -> None:
         contact = await create_contact(
             session,
             actor("createContact", NOW),
-            fields={
-                "last_name": "Dupont",
-                "first_name": "Marie",
-                "email": "marie@acme.fr",
-                "notes": "Aime le thé",
-            },
-            link={
-                "organization": OrganizationRef(acme.id, acme.kind),
-                "phone": "01 23 45 67 89",
-                "function": "DAF",
-            },
+            fields=ContactEdit(
+                last_name="Dupont",
+                first_name="Marie",
+                email="marie@acme.fr",
+                notes="Aime le thé",
+            ),
+            link=NewLink(
+                OrganizationRef(acme.id, acme.kind),
+                LinkEdit(
+                    phone="01 23 45 67 89",
+                    function="DAF",
+                ),
+            ),
             affair_ids=[],
         )
     async with db.begin() as session:

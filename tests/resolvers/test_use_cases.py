@@ -17,6 +17,7 @@ from db.models import (
 )
 from resolvers import accounts, batches, contact_edits, lifecycle, links, memberships
 from resolvers.access import Actor
+from resolvers.card_fields import ContactEdit
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.global_ids import to_global_id
 from resolvers.organizations import OrganizationRef
@@ -57,7 +58,7 @@ async def test_updating_a_card_cleans_the_fields_raises_the_version_and_records_
             actor("updateContact"),
             contact_id=person.id,
             expected_version=1,
-            fields={"first_name": "  Marie ", "email": "Marie@Example.COM"},
+            fields=ContactEdit(first_name="  Marie ", email="Marie@Example.COM"),
         )
 
     assert (row.first_name, row.email, row.version) == ("Marie", "Marie@example.com", 2)
