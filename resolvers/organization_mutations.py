@@ -1,6 +1,6 @@
 """Creating and changing clients, suppliers, third parties, sites and affairs (DOMAIN.md rule 20)."""
 
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,12 +22,16 @@ from resolvers.reference_data import (
     Changes,
     added,
     apply_changes,
+    changed,
     checked,
+    existing,
     refuse_taken,
     same_code,
 )
 from resolvers.search import refresh_contact_keys
 from resolvers.text import fold
+
+OfClient = TypeVar("OfClient", Site, Affair)
 
 
 async def _client(session: AsyncSession, client_id: int) -> Organization:
@@ -92,42 +96,38 @@ async def create_site(
 ) -> Site:
     """A site of a client; site codes are unique."""
     values = checked({"code": code, "name": name, "city": city}, SITE)
-    await _client(session, client_id)
-    await refuse_taken(session, "site", values["code"], same_code(Site.code_key, values["code"]))
-    return await added(session, Site(client_id=client_id, name_key=fold(values["name"]), **values))
+    return await _create_of_client(session, Site, "site", client_id, values)
 
 
 async def update_site(session: AsyncSession, *, site_id: int, changes: Changes) -> Site:
     """Change a site's code, name or city."""
-    values = checked(changes, SITE)
-    row = await session.get(Site, site_id)
-    if row is None:
-        raise NotFound(("input", "id"), "No site has that id.")
-    if values.get("code", row.code) != row.code:
-        taken = (same_code(Site.code_key, values["code"]), Site.id != row.id)
-        await refuse_taken(session, "site", values["code"], *taken)
-    apply_changes(row, values)
-    await session.flush()
-    return row
+    return await _update_of_client(session, Site, "site", site_id, checked(changes, SITE))
 
 
 async def create_affair(session: AsyncSession, *, client_id: int, code: str, name: str) -> Affair:
     """An affair sold to a client; affair codes are unique."""
     values = checked({"code": code, "name": name}, AFFAIR)
-    await _client(session, client_id)
-    await refuse_taken(session, "affair", values["code"], same_code(Affair.code_key, values["code"]))
-    return await added(session, Affair(client_id=client_id, name_key=fold(values["name"]), **values))
+    return await _create_of_client(session, Affair, "affair", client_id, values)
 
 
 async def update_affair(session: AsyncSession, *, affair_id: int, changes: Changes) -> Affair:
     """Change an affair's code or name."""
-    values = checked(changes, AFFAIR)
-    row = await session.get(Affair, affair_id)
-    if row is None:
-        raise NotFound(("input", "id"), "No affair has that id.")
+    return await _update_of_client(session, Affair, "affair", affair_id, checked(changes, AFFAIR))
+
+
+async def _create_of_client(
+    session: AsyncSession, model: type[OfClient], what: str, client_id: int, values: dict[str, Any]
+) -> OfClient:
+    await _client(session, client_id)
+    await refuse_taken(session, what, values["code"], same_code(model.code_key, values["code"]))
+    return await added(session, model(client_id=client_id, name_key=fold(values["name"]), **values))
+
+
+async def _update_of_client(
+    session: AsyncSession, model: type[OfClient], what: str, row_id: int, values: Changes
+) -> OfClient:
+    row = await existing(session, model, row_id, f"No {what} has that id.")
     if values.get("code", row.code) != row.code:
-        taken = (same_code(Affair.code_key, values["code"]), Affair.id != row.id)
-        await refuse_taken(session, "affair", values["code"], *taken)
-    apply_changes(row, values)
-    await session.flush()
-    return row
+        taken = (same_code(model.code_key, values["code"]), model.id != row.id)
+        await refuse_taken(session, what, values["code"], *taken)
+    return await changed(session, row, values)

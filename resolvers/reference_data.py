@@ -27,7 +27,7 @@ from db.models import (
     Site,
     Target,
 )
-from resolvers.errors import Duplicate, Invalid, Problems
+from resolvers.errors import Duplicate, Invalid, NotFound, Path, Problems
 from resolvers.text import clean, fold
 
 Changes = Mapping[str, Any]
@@ -110,5 +110,22 @@ async def refuse_taken(session: AsyncSession, what: str, code: str, *where: Colu
 
 async def added(session: AsyncSession, row: Row) -> Row:
     session.add(row)
+    await session.flush()
+    return row
+
+
+async def existing(
+    session: AsyncSession, model: type[Row], key: int | str, message: str, path: Path = ("input", "id")
+) -> Row:
+    """The row an update names; NotFound at `path` when there is none."""
+    row = await session.get(model, key)
+    if row is None:
+        raise NotFound(path, message)
+    return row
+
+
+async def changed(session: AsyncSession, row: Row, values: Changes) -> Row:
+    """The row with the checked values that differ set, and flushed."""
+    apply_changes(row, values)
     await session.flush()
     return row

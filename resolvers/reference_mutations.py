@@ -9,15 +9,16 @@ from db.models import (
     InterlocutorType,
     Target,
 )
-from resolvers.errors import Invalid, NotFound
+from resolvers.errors import Invalid
 from resolvers.reference_data import (
     EVENT,
     INTERLOCUTOR_TYPE,
     TARGET,
     Changes,
     added,
-    apply_changes,
+    changed,
     checked,
+    existing,
     refuse_taken,
     same_code,
 )
@@ -35,12 +36,8 @@ async def create_target(session: AsyncSession, *, name: str, description: str | 
 async def update_target(session: AsyncSession, *, target_id: int, changes: Changes) -> Target:
     """Change a target's name or description."""
     values = checked(changes, TARGET)
-    row = await session.get(Target, target_id)
-    if row is None:
-        raise NotFound(("input", "id"), "No target has that id.")
-    apply_changes(row, values)
-    await session.flush()
-    return row
+    row = await existing(session, Target, target_id, "No target has that id.")
+    return await changed(session, row, values)
 
 
 async def create_event(
@@ -61,14 +58,10 @@ async def create_event(
 async def update_event(session: AsyncSession, *, event_id: int, changes: Changes) -> Event:
     """Change an event; the days it ends up with must still be in order."""
     values = checked(changes, EVENT)
-    row = await session.get(Event, event_id)
-    if row is None:
-        raise NotFound(("input", "id"), "No event has that id.")
+    row = await existing(session, Event, event_id, "No event has that id.")
     field = "endsOn" if "ends_on" in values else "startsOn"
     _refuse_backwards(values.get("starts_on", row.starts_on), values.get("ends_on", row.ends_on), field)
-    apply_changes(row, values)
-    await session.flush()
-    return row
+    return await changed(session, row, values)
 
 
 def _refuse_backwards(starts_on: date, ends_on: date | None, field: str) -> None:
@@ -90,9 +83,6 @@ async def create_interlocutor_type(session: AsyncSession, *, code: str, label: s
 async def update_interlocutor_type(session: AsyncSession, *, code: str, changes: Changes) -> InterlocutorType:
     """Relabel, archive or bring back the type of that code (an archived type is never deleted)."""
     values = checked({"code": code, **changes}, INTERLOCUTOR_TYPE)
-    row = await session.get(InterlocutorType, values.pop("code"))
-    if row is None:
-        raise NotFound(("input", "code"), f"No interlocutor type has the code {code!r}.")
-    apply_changes(row, values)
-    await session.flush()
-    return row
+    message = f"No interlocutor type has the code {code!r}."
+    row = await existing(session, InterlocutorType, values.pop("code"), message, ("input", "code"))
+    return await changed(session, row, values)

@@ -9,6 +9,8 @@ from resolvers import card_fields
 # Strawberry's marker, typed Any so that a field declared `str | None = UNSET` checks.
 UNSET: Any = strawberry.UNSET
 T = TypeVar("T")
+# The description of the inputs that change reference data.
+UNCHANGED = "Fields left out stay as they are; null clears (refused where required)."
 
 
 def given(source: object, *names: str) -> dict[str, Any]:

@@ -48,7 +48,9 @@ from resolvers.access import Actor
 from resolvers.errors import DomainError, ErrorCode, Problem
 from schema.context import Context, Info
 from schema.errors import user_errors
+from schema.ids import pk_of
 from schema.input_guard import unstorable_argument
+from schema.inputs import given
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -60,6 +62,23 @@ Payload_co = TypeVar("Payload_co", covariant=True)
 Shown = TypeVar("Shown")
 
 Work = Callable[[AsyncSession, Actor], Awaitable[Result]]
+
+
+class Identified(Protocol):
+    """An update's input: the global id of the row it changes, and the fields it may change."""
+
+    @property
+    def id(self) -> str: ...
+
+
+def updating(
+    use_case: Callable[..., Awaitable[Result]], id_name: str, type_name: str, input: Identified, *fields: str
+) -> Work[Result]:
+    """The work of an update by id: the id decoded inside it (a bad one is then a userError) and
+    passed as `id_name`, the given `fields` (those left out absent) as `changes`."""
+    return lambda session, _: use_case(
+        session, **{id_name: pk_of(input.id, type_name, ("input", "id"))}, changes=given(input, *fields)
+    )
 
 
 class Answer(Protocol[Result_contra, Payload_co]):

@@ -1,6 +1,7 @@
 """Creating and changing clients, suppliers, third parties, sites and affairs (DOMAIN.md rule 20)."""
 
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import TypeVar
 
 import strawberry
@@ -12,8 +13,8 @@ from resolvers.access import Actor
 from schema.context import Info
 from schema.errors import UserError
 from schema.ids import pk_of
-from schema.inputs import given
-from schema.mutations import One, run
+from schema.inputs import UNCHANGED
+from schema.mutations import One, run, updating
 from schema.organizations import (
     Affair,
     Client,
@@ -26,6 +27,7 @@ from schema.organizations import (
 from schema.permissions import StaffOnly
 
 Shown = TypeVar("Shown", Client, Supplier, ThirdParty)
+OfClient = TypeVar("OfClient", models.Site, models.Affair)
 Work = Callable[[AsyncSession, Actor], Awaitable[models.Organization]]
 CLIENT, SUPPLIER, THIRD_PARTY = (
     models.OrganizationKind.CLIENT,
@@ -63,34 +65,33 @@ class CreateAffairInput:
     name: str
 
 
-@strawberry.input(description="Fields left out stay as they are; null clears (refused where required).")
-class UpdateClientInput:
+@strawberry.input
+class CodeAndNameUpdate:
+    """What every update of coded data (organisations, sites, affairs) takes; not itself a GraphQL type."""
+
     id: strawberry.ID
     code: str | None = strawberry.UNSET
     name: str | None = strawberry.UNSET
+
+
+@strawberry.input(description=UNCHANGED)
+class UpdateClientInput(CodeAndNameUpdate):
     status: ClientStatus | None = strawberry.UNSET
 
 
-@strawberry.input(description="Fields left out stay as they are; null clears (refused where required).")
-class UpdateOrganizationInput:
-    id: strawberry.ID
-    code: str | None = strawberry.UNSET
-    name: str | None = strawberry.UNSET
+@strawberry.input(description=UNCHANGED)
+class UpdateOrganizationInput(CodeAndNameUpdate):
+    pass
 
 
-@strawberry.input(description="Fields left out stay as they are; null clears (refused where required).")
-class UpdateSiteInput:
-    id: strawberry.ID
-    code: str | None = strawberry.UNSET
-    name: str | None = strawberry.UNSET
+@strawberry.input(description=UNCHANGED)
+class UpdateSiteInput(CodeAndNameUpdate):
     city: str | None = strawberry.UNSET
 
 
-@strawberry.input(description="Fields left out stay as they are; null clears (refused where required).")
-class UpdateAffairInput:
-    id: strawberry.ID
-    code: str | None = strawberry.UNSET
-    name: str | None = strawberry.UNSET
+@strawberry.input(description=UNCHANGED)
+class UpdateAffairInput(CodeAndNameUpdate):
+    pass
 
 
 @strawberry.type
@@ -144,11 +145,20 @@ def _create(kind: models.OrganizationKind, input: CreateClientInput | CreateOrga
 def _update(
     kind: models.OrganizationKind, input: UpdateClientInput | UpdateOrganizationInput, *fields: str
 ) -> Work:
-    return lambda session, _: organization_mutations.update_organization(
+    update = partial(organization_mutations.update_organization, kind=kind)
+    return updating(update, "organization_id", _TYPE_NAMES[kind], input, *fields)
+
+
+def _of_client(
+    create: Callable[..., Awaitable[OfClient]], input: CreateSiteInput | CreateAffairInput, **more: str | None
+) -> Callable[[AsyncSession, Actor], Awaitable[OfClient]]:
+    """The work of creating a site or an affair: the client's id decoded inside it."""
+    return lambda session, _: create(
         session,
-        organization_id=pk_of(input.id, _TYPE_NAMES[kind], ("input", "id")),
-        kind=kind,
-        changes=given(input, *fields),
+        client_id=pk_of(input.client_id, "Client", ("input", "clientId")),
+        code=input.code,
+        name=input.name,
+        **more,
     )
 
 
@@ -187,51 +197,19 @@ class OrganizationMutations:
 
     @strawberry.mutation(permission_classes=[StaffOnly], description="A site of a client; codes unique.")
     async def create_site(self, info: Info, input: CreateSiteInput) -> SitePayload:
-        return await run(
-            info,
-            SITE_PAYLOAD,
-            lambda session, _: organization_mutations.create_site(
-                session,
-                client_id=pk_of(input.client_id, "Client", ("input", "clientId")),
-                code=input.code,
-                name=input.name,
-                city=input.city,
-            ),
-        )
+        work = _of_client(organization_mutations.create_site, input, city=input.city)
+        return await run(info, SITE_PAYLOAD, work)
 
     @strawberry.mutation(permission_classes=[StaffOnly])
     async def update_site(self, info: Info, input: UpdateSiteInput) -> SitePayload:
-        return await run(
-            info,
-            SITE_PAYLOAD,
-            lambda session, _: organization_mutations.update_site(
-                session,
-                site_id=pk_of(input.id, "Site", ("input", "id")),
-                changes=given(input, "code", "name", "city"),
-            ),
-        )
+        work = updating(organization_mutations.update_site, "site_id", "Site", input, "code", "name", "city")
+        return await run(info, SITE_PAYLOAD, work)
 
     @strawberry.mutation(permission_classes=[StaffOnly], description="An affair of a client; codes unique.")
     async def create_affair(self, info: Info, input: CreateAffairInput) -> AffairPayload:
-        return await run(
-            info,
-            AFFAIR_PAYLOAD,
-            lambda session, _: organization_mutations.create_affair(
-                session,
-                client_id=pk_of(input.client_id, "Client", ("input", "clientId")),
-                code=input.code,
-                name=input.name,
-            ),
-        )
+        return await run(info, AFFAIR_PAYLOAD, _of_client(organization_mutations.create_affair, input))
 
     @strawberry.mutation(permission_classes=[StaffOnly])
     async def update_affair(self, info: Info, input: UpdateAffairInput) -> AffairPayload:
-        return await run(
-            info,
-            AFFAIR_PAYLOAD,
-            lambda session, _: organization_mutations.update_affair(
-                session,
-                affair_id=pk_of(input.id, "Affair", ("input", "id")),
-                changes=given(input, "code", "name"),
-            ),
-        )
+        work = updating(organization_mutations.update_affair, "affair_id", "Affair", input, "code", "name")
+        return await run(info, AFFAIR_PAYLOAD, work)

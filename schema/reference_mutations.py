@@ -7,13 +7,10 @@ import strawberry
 from resolvers import reference_mutations
 from schema.context import Info
 from schema.errors import UserError
-from schema.ids import pk_of
-from schema.inputs import given
-from schema.mutations import One, run
+from schema.inputs import UNCHANGED, given
+from schema.mutations import One, run, updating
 from schema.permissions import AdminOnly, StaffOnly
 from schema.reference import Event, InterlocutorType, Target
-
-UNCHANGED = "Fields left out stay as they are; null clears (refused where required)."
 
 
 @strawberry.input
@@ -99,11 +96,7 @@ class ReferenceMutations:
         return await run(
             info,
             TARGET_PAYLOAD,
-            lambda session, _: reference_mutations.update_target(
-                session,
-                target_id=pk_of(input.id, "Target", ("input", "id")),
-                changes=given(input, "name", "description"),
-            ),
+            updating(reference_mutations.update_target, "target_id", "Target", input, "name", "description"),
         )
 
     @strawberry.mutation(
@@ -124,15 +117,9 @@ class ReferenceMutations:
 
     @strawberry.mutation(permission_classes=[StaffOnly])
     async def update_event(self, info: Info, input: UpdateEventInput) -> EventPayload:
-        return await run(
-            info,
-            EVENT_PAYLOAD,
-            lambda session, _: reference_mutations.update_event(
-                session,
-                event_id=pk_of(input.id, "Event", ("input", "id")),
-                changes=given(input, "name", "starts_on", "ends_on", "location"),
-            ),
-        )
+        fields = ("name", "starts_on", "ends_on", "location")
+        work = updating(reference_mutations.update_event, "event_id", "Event", input, *fields)
+        return await run(info, EVENT_PAYLOAD, work)
 
     @strawberry.mutation(permission_classes=[AdminOnly], description="Administrators only.")
     async def create_interlocutor_type(
