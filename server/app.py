@@ -15,7 +15,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.http.ides import GraphQL_IDE
 
@@ -24,7 +24,7 @@ from db.migrate import current_revision, head_revision
 from schema.context import Context
 from schema.schema import schema
 from server.auth import BadToken, viewer_from_header
-from server.bodies import WellFormedBodies, decode_json
+from server.bodies import WellFormedBodies, chunks_of, decode_json, replayed
 from server.busy import failed_busy, mark_busy
 from server.cors import cors_middleware
 from server.exports import export_endpoint
@@ -208,39 +208,20 @@ class BodyLimit:
         if body is None:
             await _too_large()(scope, receive, send)
             return
-        await self.app(scope, _replay(body, receive), send)
+        # The body read, then the client's own messages: a streamed response (an export) listens
+        # for the real disconnect, and a made-up one would cut it off at once.
+        await self.app(scope, replayed(body, receive), send)
 
     async def _read(self, receive: Receive) -> bytes | None:
         """The whole body, or None once it passes the limit (a body sent without a length)."""
         chunks: list[bytes] = []
         size = 0
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":
-                break
-            chunk = message.get("body", b"")
+        async for chunk in chunks_of(receive):
             size += len(chunk)
             if size > self.max_bytes:
                 return None
             chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
         return b"".join(chunks)
-
-
-def _replay(body: bytes, downstream: Receive) -> Receive:
-    """The body read, then the client's own messages: a streamed response (an export) listens
-    for the real disconnect, and a made-up one would cut it off at once."""
-    sent = False
-
-    async def receive() -> Message:
-        nonlocal sent
-        if sent:
-            return await downstream()
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return receive
 
 
 def _too_large() -> Response:

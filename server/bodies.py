@@ -6,6 +6,7 @@ kept-alive connection was reset. Checked here, inside the body-size limit, befor
 """
 
 import json
+from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -88,22 +89,34 @@ def _is_json(scope: Scope) -> bool:
 
 
 async def _buffered(receive: Receive) -> tuple[bytes, Receive]:
-    chunks: list[bytes] = []
+    body = await read_body(receive)
+    return body, replayed(body, receive)
+
+
+async def chunks_of(receive: Receive) -> AsyncIterator[bytes]:
+    """A request's body as the client sends it, chunk by chunk, up to the last one."""
     while True:
         message = await receive()
         if message["type"] != "http.request":
-            break
-        chunks.append(message.get("body", b""))
+            return
+        yield message.get("body", b"")
         if not message.get("more_body", False):
-            break
-    body = b"".join(chunks)
+            return
+
+
+async def read_body(receive: Receive) -> bytes:
+    return b"".join([chunk async for chunk in chunks_of(receive)])
+
+
+def replayed(body: bytes, then: Receive) -> Receive:
+    """A `receive` that gives the body already read, in one message, then `then`'s messages."""
     sent = False
 
-    async def replay() -> Message:
+    async def receive() -> Message:
         nonlocal sent
         if sent:
-            return await receive()
+            return await then()
         sent = True
         return {"type": "http.request", "body": body, "more_body": False}
 
-    return body, replay
+    return receive

@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from resolvers.access import Role
-from server.bodies import decode_json
+from server.bodies import decode_json, read_body, replayed
 from server.settings import SettingsError
 
 PREFIX = "sha256:"
@@ -89,7 +89,7 @@ class PortalDocuments:
         return True
 
     async def _admit_body(self, scope: Scope, receive: Receive) -> tuple[bool, Receive]:
-        body = await _read(receive)
+        body = await read_body(receive)
         try:
             request = decode_json(body)
         except ValueError:
@@ -99,32 +99,11 @@ class PortalDocuments:
             return False, receive
         request.pop("documentId", None)
         request["query"] = text
-        return True, _replay(json.dumps(request).encode("utf-8"))
+        return True, replayed(json.dumps(request).encode("utf-8"), _disconnected)
 
 
-async def _read(receive: Receive) -> bytes:
-    chunks: list[bytes] = []
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
-
-
-def _replay(body: bytes) -> Receive:
-    sent = False
-
-    async def receive() -> Message:
-        nonlocal sent
-        if sent:
-            return {"type": "http.disconnect"}
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return receive
+async def _disconnected() -> Message:
+    return {"type": "http.disconnect"}
 
 
 def _forbidden() -> JSONResponse:
