@@ -159,7 +159,8 @@ async def _read_accounts(session: AsyncSession, states: dict[int, ContactState])
 # ---------------------------------------------------------------- JSON, both ways
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """A column's value as JSON holds it: an enum by its value, a day or a time in ISO 8601."""
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, datetime | date):
@@ -186,10 +187,10 @@ def _typed(table: Table, values: dict[str, Any]) -> dict[str, Any]:
 
 def encode_state(state: ContactState) -> dict[str, Any]:
     return {
-        "values": {name: _plain(value) for name, value in state.values.items()},
+        "values": {name: plain(value) for name, value in state.values.items()},
         "links": [
             {
-                "values": {name: _plain(value) for name, value in link.values.items()},
+                "values": {name: plain(value) for name, value in link.values.items()},
                 "organization_name": link.organization_name,
                 "sites": sorted(link.sites),
                 "types": sorted(link.types),

@@ -8,8 +8,7 @@ accounts and its whole history, field by field.
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
-from enum import Enum
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -33,7 +32,7 @@ from resolvers.audit import checked_reason, record_access
 from resolvers.contacts import display_name, linkedin_search_url
 from resolvers.errors import NotFound
 from resolvers.global_ids import to_global_id
-from resolvers.merge_states import ContactState, read_states
+from resolvers.merge_states import ContactState, plain, read_states
 
 # Search keys are derived from the names; they are not more data on the person.
 _DERIVED = {"last_name_key", "first_name_key", "search_tokens"}
@@ -47,16 +46,8 @@ class PersonalData:
     vcard: str
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return value
-
-
 def _columns(values: dict[str, Any]) -> dict[str, Any]:
-    return {name: _plain(value) for name, value in values.items() if name not in _DERIVED}
+    return {name: plain(value) for name, value in values.items() if name not in _DERIVED}
 
 
 async def export_personal_data(
@@ -138,14 +129,14 @@ async def _accounts(session: AsyncSession, contact_id: int) -> dict[str, Any]:
             "login": user.login,
             "email": user.email,
             "active": user.active,
-            "createdAt": _plain(user.created_at),
+            "createdAt": plain(user.created_at),
         },
         "externalCollaborator": None
         if collaborator is None
         else {
             "code": collaborator.code,
             "active": collaborator.active,
-            "createdAt": _plain(collaborator.created_at),
+            "createdAt": plain(collaborator.created_at),
         },
     }
 
@@ -173,7 +164,7 @@ async def _history(session: AsyncSession, contact_id: int) -> list[dict[str, Any
         )
     return [
         {
-            "at": _plain(entry.at),
+            "at": plain(entry.at),
             "actor": entry.actor,
             "operation": entry.operation,
             "changes": fields.get(entry.id, []),
@@ -185,7 +176,7 @@ async def _history(session: AsyncSession, contact_id: int) -> list[dict[str, Any
 # ---------------------------------------------------------------- vCard 4.0
 
 
-def _escape(text: str) -> str:
+def vcard_text(text: str) -> str:
     """RFC 6350 §3.4: backslash, comma, semicolon and line breaks are escaped in text values."""
     return (
         text.replace("\\", "\\\\")
@@ -215,15 +206,15 @@ def vcard(state: ContactState) -> str:
     lines = [
         "BEGIN:VCARD",
         "VERSION:4.0",
-        f"FN:{_escape(display_name(values['civility'], values['first_name'], values['last_name']))}",
-        f"N:{_escape(values['last_name'])};{_escape(values['first_name'] or '')};;;",
+        f"FN:{vcard_text(display_name(values['civility'], values['first_name'], values['last_name']))}",
+        f"N:{vcard_text(values['last_name'])};{vcard_text(values['first_name'] or '')};;;",
     ]
     for link in state.links:
-        lines.append(f"ORG:{_escape(link.organization_name)}")
+        lines.append(f"ORG:{vcard_text(link.organization_name)}")
         if link.values["function"]:
-            lines.append(f"TITLE:{_escape(link.values['function'])}")
+            lines.append(f"TITLE:{vcard_text(link.values['function'])}")
     emails = [values["email"], *(link.values["email"] for link in state.links)]
-    lines += [f"EMAIL:{_escape(email)}" for email in dict.fromkeys(e for e in emails if e)]
+    lines += [f"EMAIL:{vcard_text(email)}" for email in dict.fromkeys(e for e in emails if e)]
     phones = [
         ("voice", values["phone"]),
         ("cell", values["mobile"]),
@@ -241,6 +232,6 @@ def vcard(state: ContactState) -> str:
     )
     lines.append(f"URL:{url}")
     if values["notes"]:
-        lines.append(f"NOTE:{_escape(values['notes'])}")
+        lines.append(f"NOTE:{vcard_text(values['notes'])}")
     lines.append("END:VCARD")
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"

@@ -16,6 +16,7 @@ import re
 from resolvers.contacts import CIVILITY_ABBREVIATIONS
 from resolvers.exports import ExportedContact
 from resolvers.global_ids import to_global_id
+from resolvers.personal_data import vcard_text
 
 COLUMNS = (
     "id",
@@ -84,15 +85,8 @@ def csv_row(exported: ExportedContact) -> str:
 
 
 def _text(value: str) -> str:
-    """RFC 6350 3.4: backslash, comma, semicolon and newlines escaped in a text value."""
-    return (
-        value.replace("\\", "\\\\")
-        .replace(",", "\\,")
-        .replace(";", "\\;")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
+    """RFC 6350 3.4: as in a personal-data export, and a lone carriage return a newline too."""
+    return vcard_text(value).replace("\r", "\\n")
 
 
 def _fold(line: str) -> str:
