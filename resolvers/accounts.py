@@ -8,7 +8,7 @@ neither the contact's version nor its history.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from sqlalchemy import and_, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -42,7 +42,9 @@ class Outcomes(Generic[Account]):
     problems: list[Problem]
 
 
-async def _people(session: AsyncSession, model: Any, contact_ids: Sequence[int]) -> list[Person]:
+async def _people(
+    session: AsyncSession, model: type[ExtranetUser] | type[ExternalCollaborator], contact_ids: Sequence[int]
+) -> list[Person]:
     primary = and_(ContactLink.contact_id == Contact.id, ContactLink.is_primary.is_(True))
     rows = await session.execute(
         select(

@@ -20,10 +20,12 @@ from resolvers.coordinates import clean_email, clean_linkedin_url, clean_phone
 from resolvers.errors import DomainError, Invalid, Path, Problems
 from resolvers.text import clean
 
-# How a given value is cleaned: (value, where in the input, today) -> the value to store. The
-# value's type is the field's, which its edit declares: a table mixes them, hence Any. (The
-# cleaners are not named like the fields: a class body would find a field declared above it.)
-Cleaner = Callable[[Any, Path, date], Any]
+# How a given value is cleaned: (value, where in the input, today) -> the value to store. Each
+# cleaner below is typed for its field's values; a table mixes fields of every type, and the
+# edit dataclasses are what check a value's type, hence Any here. (The cleaners are not named
+# like the fields: a class body would find a field declared above it.)
+Cleaner = Callable[[Any, Path, date], object]
+V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -35,20 +37,20 @@ class CardField:
     on_new_link: bool | None = None  # what a new link starts with, when it is not left empty
 
 
-def as_given(value: Any, where: Path, today: date) -> Any:
+def as_given(value: V, where: Path, today: date) -> V:
     return value
 
 
-def required(value: Any, where: Path, today: date) -> Any:
+def required(value: V | None, where: Path, today: date) -> V:
     if value is None:
         raise Invalid(where, "A value is required.")
     return value
 
 
-def text(max_length: int, *, is_required: bool = False) -> Cleaner:
+def text(max_length: int, *, is_required: bool = False) -> Callable[[str | None, Path, date], str | None]:
     """Trimmed and bounded; a required text must have a value and not be blank."""
 
-    def cleaned(value: Any, where: Path, today: date) -> Any:
+    def cleaned(value: str | None, where: Path, today: date) -> str | None:
         if is_required:
             required(value, where, today)
         return clean(value, where, max_length, required=is_required)
@@ -56,25 +58,25 @@ def text(max_length: int, *, is_required: bool = False) -> Cleaner:
     return cleaned
 
 
-def email_address(value: Any, where: Path, today: date) -> Any:
+def email_address(value: str | None, where: Path, today: date) -> str | None:
     return clean_email(value, where)
 
 
-def phone_number(value: Any, where: Path, today: date) -> Any:
+def phone_number(value: str | None, where: Path, today: date) -> str | None:
     return clean_phone(value, where)
 
 
-def profile_url(value: Any, where: Path, today: date) -> Any:
+def profile_url(value: str | None, where: Path, today: date) -> str | None:
     return clean_linkedin_url(value, where)
 
 
-def not_in_future(value: Any, where: Path, today: date) -> Any:
+def not_in_future(value: date | None, where: Path, today: date) -> date | None:
     if value is not None and value > today:
         raise Invalid(where, "A follow-up cannot be in the future.")
     return value
 
 
-def flag(value: Any, where: Path, today: date) -> Any:
+def flag(value: bool | None, where: Path, today: date) -> bool:
     return bool(value)  # null clears a flag
 
 
@@ -174,7 +176,7 @@ E = TypeVar("E", ContactEdit, LinkEdit)
 
 def cleaned(edit: E, table: Sequence[CardField], path: Path, today: date, problems: Problems) -> E:
     """The edit with its given fields of `table` cleaned, in the table's order; every problem kept."""
-    values: dict[str, Any] = {}
+    values: dict[str, Any] = {}  # by column, of each field's own type (`replace` checks no more)
     for field in table:
         value = getattr(edit, field.column)
         if value is UNSET or field.clean is None:
@@ -186,7 +188,7 @@ def cleaned(edit: E, table: Sequence[CardField], path: Path, today: date, proble
     return replace(edit, **values)
 
 
-def given(edit: ContactEdit | LinkEdit, table: Sequence[CardField]) -> dict[str, Any]:
+def given(edit: ContactEdit | LinkEdit, table: Sequence[CardField]) -> dict[str, object]:
     """What the edit sets on the row, by column: the given fields (None included) that have a cleaner."""
     values = {field.column: getattr(edit, field.column) for field in table if field.clean is not None}
     return {column: value for column, value in values.items() if value is not UNSET}

@@ -4,7 +4,7 @@ and history (DOMAIN.md rules 16 and 18). Every single-contact mutation goes thro
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TypeVar
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +28,8 @@ from resolvers.errors import Conflict, NotAllowed, NotFound
 from resolvers.history_text import Difference, Shown, contact_shown, differences, link_shown
 from resolvers.search import refresh_contact_keys
 
+Member = TypeVar("Member", int, str)  # what a set holds: ids, or interlocutor type codes
+
 
 @dataclass
 class Link:
@@ -40,6 +42,17 @@ class Link:
 
 
 @dataclass
+class SavedSets:
+    """The card's sets as last written, to write only what changed in them."""
+
+    affairs: set[int] = field(default_factory=set)
+    targets: set[int] = field(default_factory=set)
+    events: dict[int, ParticipationStatus] = field(default_factory=dict)
+    sites: dict[int, set[int]] = field(default_factory=dict)  # by link id
+    types: dict[int, set[str]] = field(default_factory=dict)  # by link id
+
+
+@dataclass
 class Card:
     contact: Contact
     links: list[Link]
@@ -49,7 +62,7 @@ class Card:
     seen_version: int
     original: Shown = field(default_factory=dict)
     removed: list[ContactLink] = field(default_factory=list)
-    _saved_sets: dict[str, Any] = field(default_factory=dict)
+    _saved_sets: SavedSets = field(default_factory=SavedSets)
 
     def remove(self, link: Link) -> None:
         """Take a link off the card; it is deleted, with its sites and types, on save."""
@@ -151,14 +164,14 @@ def _remember(card: Card) -> None:
     card._saved_sets = _sets(card)
 
 
-def _sets(card: Card) -> dict[str, Any]:
-    return {
-        "affairs": set(card.affair_ids),
-        "targets": set(card.target_ids),
-        "events": dict(card.event_statuses),
-        "sites": {link.row.id: set(link.site_ids) for link in card.links if link.row.id is not None},
-        "types": {link.row.id: set(link.type_codes) for link in card.links if link.row.id is not None},
-    }
+def _sets(card: Card) -> SavedSets:
+    return SavedSets(
+        affairs=set(card.affair_ids),
+        targets=set(card.target_ids),
+        events=dict(card.event_statuses),
+        sites={link.row.id: set(link.site_ids) for link in card.links if link.row.id is not None},
+        types={link.row.id: set(link.type_codes) for link in card.links if link.row.id is not None},
+    )
 
 
 async def save_card(session: AsyncSession, card: Card, actor: Actor) -> list[Difference]:
@@ -205,12 +218,12 @@ def _was_primary(card: Card, link: Link) -> bool:
 async def _sync_sets(session: AsyncSession, card: Card) -> None:
     saved, contact_id = card._saved_sets, card.contact.id
     await _sync_pairs(
-        session, ContactAffair, "contact_id", contact_id, "affair_id", saved["affairs"], card.affair_ids
+        session, ContactAffair, "contact_id", contact_id, "affair_id", saved.affairs, card.affair_ids
     )
     await _sync_pairs(
-        session, TargetMember, "contact_id", contact_id, "target_id", saved["targets"], card.target_ids
+        session, TargetMember, "contact_id", contact_id, "target_id", saved.targets, card.target_ids
     )
-    await _sync_events(session, contact_id, saved["events"], card.event_statuses)
+    await _sync_events(session, contact_id, saved.events, card.event_statuses)
     for link in card.links:
         link_id = link.row.id
         await _sync_pairs(
@@ -219,7 +232,7 @@ async def _sync_sets(session: AsyncSession, card: Card) -> None:
             "link_id",
             link_id,
             "site_id",
-            saved["sites"].get(link_id, set()),
+            saved.sites.get(link_id, set()),
             link.site_ids,
         )
         await _sync_pairs(
@@ -228,19 +241,19 @@ async def _sync_sets(session: AsyncSession, card: Card) -> None:
             "link_id",
             link_id,
             "type_code",
-            saved["types"].get(link_id, set()),
+            saved.types.get(link_id, set()),
             link.type_codes,
         )
 
 
 async def _sync_pairs(
     session: AsyncSession,
-    model: Any,
+    model: type[ContactAffair | TargetMember | ContactLinkSite | ContactLinkInterlocutorType],
     owner: str,
     owner_id: int,
     member: str,
-    before: set[Any],
-    after: set[Any],
+    before: set[Member],
+    after: set[Member],
 ) -> None:
     """Insert the members added to a set and delete the ones taken out, in one statement each."""
     added, gone = after - before, before - after

@@ -72,6 +72,7 @@ class ContactFilter:
     not_followed_up_since: date | None = None
 
 
+# Columns of several types, hence Any.
 _SORT_COLUMNS: dict[OrderField, tuple[QueryableAttribute[Any], bool]] = {
     OrderField.LAST_NAME: (Contact.last_name_key, False),
     OrderField.FIRST_NAME: (Contact.first_name_key, False),
@@ -186,12 +187,12 @@ def _listed(viewer: Viewer, filters: Sequence[ContactFilter]) -> ColumnElement[b
     return listed_contact(viewer, merged_asked=merged_asked)
 
 
-def contacts_query(viewer: Viewer, filters: Sequence[ContactFilter] = ()) -> Select[Any]:
+def contacts_query(viewer: Viewer, filters: Sequence[ContactFilter] = ()) -> Select[Contact]:
     """The contacts `viewer` may see that match every one of `filters`."""
     return select(Contact).where(_listed(viewer, filters), *_all_criteria(filters))
 
 
-def contact_ids_query(viewer: Viewer, filters: Sequence[ContactFilter] = ()) -> Select[Any]:
+def contact_ids_query(viewer: Viewer, filters: Sequence[ContactFilter] = ()) -> Select[int]:
     """The ids of `contacts_query`: what a batch selection by filter reaches."""
     return select(Contact.id).where(_listed(viewer, filters), *_all_criteria(filters))
 
@@ -240,7 +241,7 @@ async def pages_by_request(
 ) -> list[Page]:
     """The pages of several lists (the contacts of each client of a page): one statement for all
     the lists that share an ordering, whatever their number."""
-    shapes: dict[tuple[Any, ...], list[int]] = {}
+    shapes: dict[tuple[tuple[ContactOrder, ...] | None, bool, bool], list[int]] = {}
     for index, request in enumerate(requests):
         shapes.setdefault((request.order, request.searching, request.page.backward), []).append(index)
     pages: dict[int, Page] = {}

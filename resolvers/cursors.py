@@ -12,7 +12,6 @@ import hashlib
 import json
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
-from typing import Any
 
 MAX_CURSOR_LENGTH = 4_096
 MIN_INT, MAX_INT = -(2**63), 2**63 - 1
@@ -31,13 +30,17 @@ def list_key(*parts: object) -> str:
     return hashlib.blake2b(repr(parts).encode(), digest_size=6).hexdigest()
 
 
-def encode_cursor(listed: str, values: Sequence[Any]) -> str:
+# A sort value as a column holds it (a datetime is a date too).
+SortValue = str | int | date | None
+
+
+def encode_cursor(listed: str, values: Sequence[object]) -> str:
     plain = [value.isoformat() if isinstance(value, date | datetime) else value for value in values]
     text = json.dumps([listed, *plain], separators=(",", ":"), ensure_ascii=False)
     return base64.urlsafe_b64encode(text.encode()).decode()
 
 
-def decode_cursor(cursor: str, listed: str, kinds: Sequence[type]) -> list[Any]:
+def decode_cursor(cursor: str, listed: str, kinds: Sequence[type]) -> list[SortValue]:
     """The sort values of a cursor of list `listed`, typed as `kinds` (one per sort column)."""
     values = _json_array(cursor)
     if not values or not isinstance(values[0], str):
@@ -52,7 +55,7 @@ def decode_cursor(cursor: str, listed: str, kinds: Sequence[type]) -> list[Any]:
         raise BadCursor("That cursor is not one of ours.") from error
 
 
-def _json_array(cursor: str) -> list[Any]:
+def _json_array(cursor: str) -> list[object]:
     if len(cursor) > MAX_CURSOR_LENGTH:
         raise BadCursor("That cursor is not one of ours.")
     try:
@@ -64,17 +67,17 @@ def _json_array(cursor: str) -> list[Any]:
     return values
 
 
-def _typed(value: Any, kind: type) -> Any:
+def _typed(value: object, kind: type) -> SortValue:
     """A sort value as the column holds it; a TypeError or ValueError for anything else."""
     if value is None:
         return None
     if kind is datetime:
-        moment = datetime.fromisoformat(value)
+        moment = datetime.fromisoformat(_iso(value))
         if moment.tzinfo is None:
             raise ValueError("a time without its offset")
         return moment.astimezone(UTC)
     if kind is date:
-        return date.fromisoformat(value)
+        return date.fromisoformat(_iso(value))
     if kind is int:
         if type(value) is not int or not MIN_INT <= value <= MAX_INT:
             raise ValueError("not a stored integer")
@@ -85,3 +88,9 @@ def _typed(value: Any, kind: type) -> Any:
         value.encode()  # a lone surrogate cannot be stored: UnicodeEncodeError, a ValueError
         return value
     raise TypeError(f"no cursor value of kind {kind.__name__}")
+
+
+def _iso(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError("a day or a time is written as text")  # as fromisoformat would refuse it
+    return value

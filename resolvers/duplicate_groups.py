@@ -16,9 +16,9 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Any
+from typing import TypeVarTuple
 
-from sqlalchemy import func, select, union
+from sqlalchemy import CompoundSelect, Select, SQLColumnExpression, func, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Contact, ContactLink, ContactStatus
@@ -26,6 +26,8 @@ from resolvers.duplicates import DEFAULT_MIN_SCORE, Reason, name_reason, score
 
 CROWD = 20
 Pair = tuple[int, int]
+
+Row = TypeVarTuple("Row")
 
 
 @dataclass(frozen=True)
@@ -88,15 +90,18 @@ async def find_pairs(session: AsyncSession) -> dict[Pair, set[Reason]]:
     return pairs
 
 
-def _live(query: Any, contact_id: Any) -> Any:
+def _live(query: Select[*Row], contact_id: SQLColumnExpression[int]) -> Select[*Row]:
     return query.join(Contact, Contact.id == contact_id).where(Contact.status != ContactStatus.MERGED)
 
 
-def _shared_keys() -> dict[Reason, Any]:
+def _shared_keys() -> dict[Reason, CompoundSelect[str | None, int]]:
     """Per sign, the (key, contact id) rows of the whole base, each contact once per key."""
 
-    def keyed(key: Any, contact_id: Any) -> Any:
-        query = select(key.label("key"), contact_id.label("contact_id")).where(key.is_not(None))
+    def keyed(
+        key: SQLColumnExpression[str | None], contact_id: SQLColumnExpression[int]
+    ) -> Select[str | None, int]:
+        query: Select[str | None, int] = select(key.label("key"), contact_id.label("contact_id"))
+        query = query.where(key.is_not(None))
         return (
             _live(query, contact_id)
             if contact_id is ContactLink.contact_id
@@ -116,7 +121,7 @@ def _shared_keys() -> dict[Reason, Any]:
     }
 
 
-async def _holders(session: AsyncSession, keys: Any) -> list[set[int]]:
+async def _holders(session: AsyncSession, keys: CompoundSelect[str | None, int]) -> list[set[int]]:
     """The contacts holding each key held by two of them or more (and at most CROWD)."""
     rows = keys.cte()
     shared = select(rows.c.key).group_by(rows.c.key).having(func.count() > 1)

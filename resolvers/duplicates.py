@@ -14,9 +14,19 @@ name. `duplicate_groups` reads the whole base (it is the base's clean-up list).
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
 
-from sqlalchemy import Select, and_, func, literal, or_, select, union, union_all
+from sqlalchemy import (
+    Select,
+    SQLColumnExpression,
+    Subquery,
+    and_,
+    func,
+    literal,
+    or_,
+    select,
+    union,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Contact, ContactLink, ContactStatus
@@ -98,11 +108,11 @@ def name_reason(mine: tuple[str, str], theirs: tuple[str, str]) -> Reason | None
 # ---------------------------------------------------------------- one contact
 
 
-def _row(contact_id: Any, reason: str) -> Select[Any]:
+def _row(contact_id: SQLColumnExpression[int], reason: str) -> Select[int, str]:
     return select(contact_id.label("contact_id"), literal(reason).label("reason"))
 
 
-def _lookup_query(contact_id: int) -> Any:
+def _lookup_query(contact_id: int) -> Subquery:
     """Every contact sharing a sign with `contact_id`, as (contact id, reason) rows, one statement."""
     me_link = ContactLink.contact_id == contact_id
     emails = union(

@@ -5,9 +5,8 @@ Recording an entry, and reading them back. What the entries say is `history_text
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Select, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ContactChange, FieldChange
@@ -64,7 +63,7 @@ class HistoryRequest:
         self.listing().check()
 
 
-def _changes_query(contact_id: int) -> Any:
+def _changes_query(contact_id: int) -> Select[ContactChange]:
     return select(ContactChange).where(ContactChange.contact_id == contact_id)
 
 

@@ -11,7 +11,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
 
 from db.models import Contact, ContactLink, ParticipationStatus
 from resolvers.card_fields import CONTACT_FIELDS, LINK_FIELDS
@@ -35,7 +34,7 @@ class Difference:
     after: str | None
 
 
-def as_text(value: Any) -> str | None:
+def as_text(value: object) -> str | None:
     """A value as history writes it."""
     if value is None:
         return None
@@ -63,7 +62,7 @@ def event_status_text(event_id: int, status: ParticipationStatus) -> str:
 
 
 def contact_shown(
-    contact: Contact | Mapping[str, Any],
+    contact: Contact | Mapping[str, object],
     affair_ids: Iterable[int],
     target_ids: Iterable[int],
     event_statuses: Mapping[int, ParticipationStatus],
@@ -81,7 +80,7 @@ def contact_shown(
 
 def link_shown(
     organization_id: int,
-    link: ContactLink | Mapping[str, Any],
+    link: ContactLink | Mapping[str, object],
     site_ids: Iterable[int],
     type_codes: Iterable[str],
 ) -> Shown:

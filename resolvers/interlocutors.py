@@ -4,7 +4,6 @@ not disappeared and that the viewer may see, in the contacts' order."""
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -55,7 +54,7 @@ async def interlocutors_by_request(
 
 def _interlocutors_query(
     viewer: Viewer, client_ids: Sequence[int], type_code: str | None, today: date
-) -> Select[Any]:
+) -> Select[ContactLink]:
     typed = [ContactLinkInterlocutorType.link_id == ContactLink.id]
     if type_code is not None:
         typed.append(ContactLinkInterlocutorType.type_code == type_code)

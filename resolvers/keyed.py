@@ -32,7 +32,7 @@ async def members_by_owner(
     owner: QueryableAttribute[K],
     member: type[M],
     joined_on: ColumnElement[bool],
-    order_by: Sequence[QueryableAttribute[Any]],
+    order_by: Sequence[QueryableAttribute[Any]],  # columns of any type
 ) -> list[list[M]]:
     """A many-to-many relation in one statement: each owner's members, through a link table."""
     query = select(owner, member).join(member, joined_on).where(owner.in_(ids)).order_by(*order_by)

@@ -7,7 +7,6 @@ them before and after; a participation whose status changes reads as `eventStatu
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import Table, delete, insert, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,7 +33,7 @@ class Membership:
 
     table: Table
     group_column: str
-    group_model: Any
+    group_model: type[Affair] | type[Target] | type[Event]
     type_name: str
     field: str
     input_field: str
@@ -69,7 +68,7 @@ async def _select(
 
 async def _memberships(
     session: AsyncSession, membership: Membership, contact_ids: Sequence[int]
-) -> dict[int, dict[int, Any]]:
+) -> dict[int, dict[int, ParticipationStatus | None]]:
     """Each contact's whole set: contact id -> {group id: status (events) or None}."""
     table = membership.table
     status = table.c.status if membership is EVENTS else null()
@@ -78,7 +77,7 @@ async def _memberships(
             table.c.contact_id.in_(contact_ids)
         )
     )
-    sets: dict[int, dict[int, Any]] = {contact_id: {} for contact_id in contact_ids}
+    sets: dict[int, dict[int, ParticipationStatus | None]] = {contact_id: {} for contact_id in contact_ids}
     for contact_id, group_id, value in rows:
         sets[contact_id][group_id] = value
     return sets
@@ -127,10 +126,17 @@ async def add_contacts(
 
 
 async def _change_statuses(
-    session: AsyncSession, sets: dict[int, dict[int, Any]], event_id: int, status: ParticipationStatus
+    session: AsyncSession,
+    sets: dict[int, dict[int, ParticipationStatus | None]],
+    event_id: int,
+    status: ParticipationStatus,
 ) -> dict[int, list[Difference]]:
     """Give `status` to the participants that have another one; their history reads `eventStatus`."""
-    moving = {c: held[event_id] for c, held in sets.items() if event_id in held and held[event_id] != status}
+    moving = {
+        contact_id: before
+        for contact_id, held in sets.items()
+        if (before := held.get(event_id)) is not None and before != status  # an event's sets hold a status
+    }
     if not moving:
         return {}
     table = table_of(EventParticipation)

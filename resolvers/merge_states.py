@@ -13,7 +13,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Date, String, Table, cast, literal, select, union_all
+from sqlalchemy import CompoundSelect, Date, String, Table, cast, literal, select, union_all
 from sqlalchemy import Enum as SqlEnum
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,16 +31,20 @@ from db.models import (
     TargetMember,
     UtcDateTime,
 )
+from resolvers.batches import table_of
 from resolvers.history_text import Shown, contact_shown, link_shown
 
-CONTACT_TABLE: Table = Contact.__table__  # type: ignore[assignment]
-LINK_TABLE: Table = ContactLink.__table__  # type: ignore[assignment]
-ACCOUNT_KINDS: dict[str, Any] = {"extranet": ExtranetUser, "collaborator": ExternalCollaborator}
+CONTACT_TABLE = table_of(Contact)
+LINK_TABLE = table_of(ContactLink)
+ACCOUNT_KINDS: dict[str, type[ExtranetUser] | type[ExternalCollaborator]] = {
+    "extranet": ExtranetUser,
+    "collaborator": ExternalCollaborator,
+}
 
 
 @dataclass
 class LinkState:
-    values: dict[str, Any]
+    values: dict[str, Any]  # the row's columns by name, each of its own type
     organization_name: str
     sites: set[int] = field(default_factory=set)
     types: set[str] = field(default_factory=set)
@@ -52,7 +56,7 @@ class LinkState:
 
 @dataclass
 class ContactState:
-    values: dict[str, Any]
+    values: dict[str, Any]  # the row's columns by name, each of its own type
     links: list[LinkState] = field(default_factory=list)
     affairs: set[int] = field(default_factory=set)
     targets: set[int] = field(default_factory=set)
@@ -120,7 +124,8 @@ async def _read_links(session: AsyncSession, states: dict[int, ContactState]) ->
 
 async def _read_memberships(session: AsyncSession, states: dict[int, ContactState]) -> None:
     ids = list(states)
-    query: Any = union_all(
+    # The fourth column is a status for an event, an empty text otherwise.
+    query: CompoundSelect[str, int, int, str | ParticipationStatus] = union_all(
         select(literal("affair"), ContactAffair.contact_id, ContactAffair.affair_id, literal("")).where(
             ContactAffair.contact_id.in_(ids)
         ),
@@ -159,7 +164,7 @@ async def _read_accounts(session: AsyncSession, states: dict[int, ContactState])
 # ---------------------------------------------------------------- JSON, both ways
 
 
-def plain(value: Any) -> Any:
+def plain(value: object) -> object:
     """A column's value as JSON holds it: an enum by its value, a day or a time in ISO 8601."""
     if isinstance(value, Enum):
         return value.value
@@ -169,6 +174,7 @@ def plain(value: Any) -> Any:
 
 
 def _typed(table: Table, values: dict[str, Any]) -> dict[str, Any]:
+    """A row's columns decoded from JSON, each back to its column's type."""
     typed: dict[str, Any] = {}
     for name, value in values.items():
         column_type = table.c[name].type
@@ -185,7 +191,7 @@ def _typed(table: Table, values: dict[str, Any]) -> dict[str, Any]:
     return typed
 
 
-def encode_state(state: ContactState) -> dict[str, Any]:
+def encode_state(state: ContactState) -> dict[str, object]:
     return {
         "values": {name: plain(value) for name, value in state.values.items()},
         "links": [
@@ -204,7 +210,7 @@ def encode_state(state: ContactState) -> dict[str, Any]:
     }
 
 
-def decode_state(data: dict[str, Any]) -> ContactState:
+def decode_state(data: dict[str, Any]) -> ContactState:  # decoded JSON, as encode_state wrote it
     return ContactState(
         values=_typed(CONTACT_TABLE, data["values"]),
         links=[
@@ -223,5 +229,5 @@ def decode_state(data: dict[str, Any]) -> ContactState:
     )
 
 
-def dumps(document: dict[str, Any]) -> str:
+def dumps(document: dict[str, object]) -> str:
     return json.dumps(document, ensure_ascii=False, sort_keys=True)

@@ -5,7 +5,7 @@ The styles themselves (upper, title, sentence case) are in resolvers.text_styles
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TypedDict
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -52,6 +52,23 @@ Transform = Callable[[str | None], str | None]
 Person = tuple[int, str, str, str, str | None]
 LinkFunction = tuple[int, int, int, str | None]
 MAX_LISTED = 1_000
+
+
+class NameRow(TypedDict):
+    """A contact's new names, as `_WRITE_NAMES` binds them."""
+
+    b_id: int
+    b_last: str
+    b_first: str | None
+
+
+class FunctionRow(TypedDict):
+    """A link's new function, as `_WRITE_FUNCTIONS` binds it."""
+
+    b_id: int
+    b_function: str | None
+
+
 _WRITE_NAMES = (
     update(CONTACT)
     .where(CONTACT.c.id == bindparam("b_id"))
@@ -134,7 +151,7 @@ async def normalize_contacts(
 
 
 def _reading_keys(
-    people: Sequence[Person], names: Sequence[dict[str, Any]], changes: Mapping[int, Sequence[Difference]]
+    people: Sequence[Person], names: Sequence[NameRow], changes: Mapping[int, Sequence[Difference]]
 ) -> list[ReadingKey]:
     """Where each changed contact reads once its new names are written (their keys, folded)."""
     renamed = {row["b_id"]: (fold(row["b_last"]), fold(row["b_first"])) for row in names}
@@ -170,12 +187,14 @@ def _unchanged(text: str | None) -> str | None:
 
 def _changes(
     people: Sequence[Person], links: Sequence[LinkFunction], fields: dict[str, Transform]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[int, list[Difference]]]:
+) -> tuple[list[NameRow], list[FunctionRow], dict[int, list[Difference]]]:
     """The rows to write and each contact's differences, lastName, firstName, then functions."""
     last_of, first_of, function_of = (
         fields.get(name, _unchanged) for name in ("lastName", "firstName", "function")
     )
-    names, functions, changes = [], [], {}
+    names: list[NameRow] = []
+    functions: list[FunctionRow] = []
+    changes: dict[int, list[Difference]] = {}
     for contact_id, _, _, last, first in people:
         after = (last_of(last) or last, first_of(first))
         found = [
@@ -196,7 +215,7 @@ def _changes(
     return names, functions, changes
 
 
-async def _write(session: AsyncSession, names: list[dict[str, Any]], functions: list[dict[str, Any]]) -> None:
+async def _write(session: AsyncSession, names: list[NameRow], functions: list[FunctionRow]) -> None:
     connection = await session.connection()
     if names:
         await connection.execute(_WRITE_NAMES, names)

@@ -2,7 +2,6 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -51,7 +50,7 @@ def _spaced(column: ColumnElement[str]) -> ColumnElement[str]:
     return column
 
 
-def organizations_query(kind: OrganizationKind, search: str | None) -> Select[Any]:
+def organizations_query(kind: OrganizationKind, search: str | None) -> Select[Organization]:
     criteria = word_search(search, Organization.name_key, func.lower(Organization.code))
     return select(Organization).where(Organization.kind == kind, *criteria)
 

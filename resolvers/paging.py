@@ -22,7 +22,8 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
-from resolvers.cursors import BadPageRequest, decode_cursor, encode_cursor
+from db.models import Base
+from resolvers.cursors import BadPageRequest, SortValue, decode_cursor, encode_cursor
 
 __all__ = ["BadPageRequest", "Page", "PageQuery", "PageRequest", "SortColumn"]
 
@@ -30,7 +31,8 @@ DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
 
 
-# A column to sort by: a mapped attribute or any SQL expression.
+# A column to sort by: a mapped attribute or any SQL expression, of any type. (Any below is that:
+# a listing selects rows of any entity, with sort keys of any type.)
 Sortable = ColumnElement[Any] | QueryableAttribute[Any]
 
 
@@ -82,7 +84,7 @@ class Page:
     has_previous: bool
 
 
-def _after(columns: Sequence[SortColumn], values: Sequence[Any]) -> ColumnElement[bool]:
+def _after(columns: Sequence[SortColumn], values: Sequence[SortValue]) -> ColumnElement[bool]:
     """Rows strictly after `values` in the ordering of `columns` (nulls last)."""
     if _one_way(columns):
         return _row_beyond(columns, values, forward=True)
@@ -93,7 +95,7 @@ def _after(columns: Sequence[SortColumn], values: Sequence[Any]) -> ColumnElemen
     return or_(*terms)
 
 
-def _before(columns: Sequence[SortColumn], values: Sequence[Any]) -> ColumnElement[bool]:
+def _before(columns: Sequence[SortColumn], values: Sequence[SortValue]) -> ColumnElement[bool]:
     """Rows strictly before `values` in the ordering of `columns` (nulls last)."""
     if _one_way(columns):
         return _row_beyond(columns, values, forward=False)
@@ -110,7 +112,7 @@ def _one_way(columns: Sequence[SortColumn]) -> bool:
 
 
 def _row_beyond(
-    columns: Sequence[SortColumn], values: Sequence[Any], *, forward: bool
+    columns: Sequence[SortColumn], values: Sequence[SortValue], *, forward: bool
 ) -> ColumnElement[bool]:
     """`(a, b, id) > (:a, :b, :id)`: both engines turn it into one range of the ordering's index,
     where the equivalent OR of ANDs makes them filter the index from its start."""
@@ -120,18 +122,18 @@ def _row_beyond(
     return keys > bound if greater else keys < bound
 
 
-def _equal(column: Sortable, value: Any) -> ColumnElement[bool]:
+def _equal(column: Sortable, value: SortValue) -> ColumnElement[bool]:
     return column.is_(None) if value is None else column == value
 
 
-def _beyond(sort: SortColumn, value: Any) -> ColumnElement[bool]:
+def _beyond(sort: SortColumn, value: SortValue) -> ColumnElement[bool]:
     if value is None:
         return false()  # nothing sorts after a null, nulls being last
     beyond: ColumnElement[bool] = sort.column < value if sort.descending else sort.column > value
     return or_(beyond, sort.column.is_(None)) if sort.nullable else beyond
 
 
-def _short_of(sort: SortColumn, value: Any) -> ColumnElement[bool]:
+def _short_of(sort: SortColumn, value: SortValue) -> ColumnElement[bool]:
     if value is None:
         return sort.column.is_not(None)
     short: ColumnElement[bool] = sort.column > value if sort.descending else sort.column < value
@@ -148,7 +150,7 @@ class PageQuery:
     request: PageRequest
     listed: str
 
-    def cursor_values(self, cursor: str) -> list[Any]:
+    def cursor_values(self, cursor: str) -> list[SortValue]:
         """The sort values a cursor of this list holds; BadPageRequest for any other cursor."""
         return decode_cursor(cursor, self.listed, [sort.column.type.python_type for sort in self.columns])
 
@@ -191,7 +193,7 @@ async def fetch_page(session: AsyncSession, listing: PageQuery) -> Page:
     return listing.page(list((await session.execute(listing.keyed())).all()))
 
 
-async def fetch_pages(session: AsyncSession, entity: Any, listings: Sequence[PageQuery]) -> list[Page]:
+async def fetch_pages(session: AsyncSession, entity: type[Base], listings: Sequence[PageQuery]) -> list[Page]:
     """Pages of several lists of `entity` in one statement: each page's query in a UNION ALL.
 
     For the nested lists of a list (the contacts of each client of a page of clients): one
@@ -224,7 +226,7 @@ async def fetch_pages(session: AsyncSession, entity: Any, listings: Sequence[Pag
 
 
 async def fetch_pages_each_way(
-    session: AsyncSession, entity: Any, listings: Sequence[PageQuery]
+    session: AsyncSession, entity: type[Base], listings: Sequence[PageQuery]
 ) -> list[Page]:
     """`fetch_pages` for lists of one ordering paged forward or backward: one statement a way."""
     ways: dict[bool, list[int]] = {}

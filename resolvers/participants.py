@@ -3,7 +3,6 @@ event of a list of them in one statement (the participants under a page of event
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,7 +37,9 @@ class ParticipantsRequest:
         return list_key("participants", self.event_id, self.status)
 
 
-def participants_query(viewer: Viewer, event_id: int, status: ParticipationStatus | None) -> Select[Any]:
+def participants_query(
+    viewer: Viewer, event_id: int, status: ParticipationStatus | None
+) -> Select[EventParticipation]:
     query = (
         select(EventParticipation)
         .join(Contact, Contact.id == EventParticipation.contact_id)

@@ -9,7 +9,7 @@ accounts and its whole history, field by field.
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,6 +38,13 @@ from resolvers.merge_states import ContactState, plain, read_states
 _DERIVED = {"last_name_key", "first_name_key", "search_tokens"}
 
 
+class Named(TypedDict):
+    """An affair, a target or an event of the contact, as the export shows it."""
+
+    id: int
+    name: str
+
+
 @dataclass(frozen=True)
 class PersonalData:
     contact: Contact
@@ -46,7 +53,7 @@ class PersonalData:
     vcard: str
 
 
-def _columns(values: dict[str, Any]) -> dict[str, Any]:
+def _columns(values: dict[str, Any]) -> dict[str, object]:  # a state's columns (see ContactState)
     return {name: plain(value) for name, value in values.items() if name not in _DERIVED}
 
 
@@ -85,7 +92,7 @@ async def export_personal_data(
     return PersonalData(contact, actor.now, text, vcard(state))
 
 
-async def _links(session: AsyncSession, state: ContactState) -> list[dict[str, Any]]:
+async def _links(session: AsyncSession, state: ContactState) -> list[dict[str, object]]:
     site_ids = {site for link in state.links for site in link.sites}
     sites = dict((await session.execute(select(Site.id, Site.name).where(Site.id.in_(site_ids)))).all())
     kinds = dict(
@@ -112,12 +119,14 @@ async def _links(session: AsyncSession, state: ContactState) -> list[dict[str, A
     ]
 
 
-async def _named(session: AsyncSession, model: Any, ids: set[int]) -> list[dict[str, Any]]:
+async def _named(
+    session: AsyncSession, model: type[Affair] | type[Target] | type[Event], ids: set[int]
+) -> list[Named]:
     rows = await session.execute(select(model.id, model.name).where(model.id.in_(ids)).order_by(model.id))
-    return [{"id": row_id, "name": name} for row_id, name in rows]
+    return [Named(id=row_id, name=name) for row_id, name in rows]
 
 
-async def _accounts(session: AsyncSession, contact_id: int) -> dict[str, Any]:
+async def _accounts(session: AsyncSession, contact_id: int) -> dict[str, object]:
     user = await session.scalar(select(ExtranetUser).where(ExtranetUser.contact_id == contact_id))
     collaborator = await session.scalar(
         select(ExternalCollaborator).where(ExternalCollaborator.contact_id == contact_id)
@@ -141,13 +150,13 @@ async def _accounts(session: AsyncSession, contact_id: int) -> dict[str, Any]:
     }
 
 
-async def _history(session: AsyncSession, contact_id: int) -> list[dict[str, Any]]:
+async def _history(session: AsyncSession, contact_id: int) -> list[dict[str, object]]:
     entries = (
         await session.scalars(
             select(ContactChange).where(ContactChange.contact_id == contact_id).order_by(ContactChange.id)
         )
     ).all()
-    fields: dict[int, list[dict[str, Any]]] = {}
+    fields: dict[int, list[dict[str, object]]] = {}
     rows = await session.scalars(
         select(FieldChange)
         .where(FieldChange.change_id.in_([entry.id for entry in entries]))

@@ -1,7 +1,6 @@
 """Reading the reference lists: targets, events and interlocutor types."""
 
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,11 +15,11 @@ TARGET_ORDER = [SortColumn(Target.name_key), SortColumn(Target.id)]
 EVENT_ORDER = [SortColumn(Event.name_key), SortColumn(Event.id)]
 
 
-def targets_query(search: str | None) -> Select[Any]:
+def targets_query(search: str | None) -> Select[Target]:
     return select(Target).where(*word_search(search, Target.name_key))
 
 
-def events_query(search: str | None) -> Select[Any]:
+def events_query(search: str | None) -> Select[Event]:
     return select(Event).where(*word_search(search, Event.name_key))
 
 

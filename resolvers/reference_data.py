@@ -30,7 +30,7 @@ from db.models import (
 from resolvers.errors import Duplicate, Invalid, NotFound, Path, Problems
 from resolvers.text import clean, fold
 
-Changes = Mapping[str, Any]
+Changes = Mapping[str, Any]  # given values by column, each of its own type: `checked` checks them
 Row = TypeVar("Row", Organization, Site, Affair, Target, Event, InterlocutorType)
 
 

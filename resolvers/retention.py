@@ -10,7 +10,7 @@ running it twice erases nothing the second time.
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
@@ -31,7 +31,7 @@ ERASING_OPERATIONS = ("anonymizeContact", "retention")
 REASON = "Rétention : prospect sans activité depuis {since} (règle des 3 ans de la CNIL)."
 
 
-def _not_a_prospect() -> object:
+def _not_a_prospect() -> ColumnElement[bool]:
     return and_(
         ContactLink.contact_id == Contact.id,
         ContactLink.organization_id == Organization.id,
@@ -47,7 +47,7 @@ async def stale_prospect_contacts(session: AsyncSession, *, since: datetime, sin
         Organization.kind == OrganizationKind.CLIENT,
         Organization.status == ClientStatus.PROSPECT,
     )
-    other_link = exists().where(_not_a_prospect())  # type: ignore[arg-type]
+    other_link = exists().where(_not_a_prospect())
     new_link = exists().where(ContactLink.contact_id == Contact.id, ContactLink.created_at >= since)
     recent_event = exists().where(
         EventParticipation.contact_id == Contact.id,

@@ -1,7 +1,7 @@
 """What a contact is found and sorted by: keys and search tokens kept in step with every write."""
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TypedDict
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +24,15 @@ _WRITE_KEYS = (
 )
 
 
+class KeyRow(TypedDict):
+    """A contact's sort keys and search tokens, as the refresh binds them."""
+
+    key_id: int
+    last_key: str
+    first_key: str
+    tokens: str
+
+
 async def refresh_contact_keys(session: AsyncSession, contact_ids: Sequence[int]) -> None:
     """Recompute the sort keys and search tokens of these contacts from what they show now.
 
@@ -39,7 +48,7 @@ async def refresh_contact_keys(session: AsyncSession, contact_ids: Sequence[int]
             await index_search_tokens(connection, [(row["key_id"], row["tokens"]) for row in rows])
 
 
-async def _key_rows(session: AsyncSession, contact_ids: Sequence[int]) -> list[dict[str, Any]]:
+async def _key_rows(session: AsyncSession, contact_ids: Sequence[int]) -> list[KeyRow]:
     """The new keys and tokens of these contacts, from their names and what their links show."""
     people = await session.execute(
         select(Contact.id, Contact.last_name, Contact.first_name, Contact.email).where(

@@ -8,7 +8,7 @@ lists stay far below both engines' limits on bound parameters.
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TypeVar, TypeVarTuple
 
 from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +22,8 @@ CHUNK = 500
 SELECTION_PATH: Path = ("input", "selection")
 
 T = TypeVar("T")
+
+Row = TypeVarTuple("Row")
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ def _too_many(count: str, max_selection: int) -> str:
     return f"A selection may hold at most {max_selection:,} contacts ({count}): narrow it down."
 
 
-def _locked(query: Select[Any], lock: bool) -> Select[Any]:
+def _locked(query: Select[*Row], lock: bool) -> Select[*Row]:
     return query.with_for_update(of=Contact) if lock else query
 
 

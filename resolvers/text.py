@@ -2,7 +2,7 @@
 
 import re
 import unicodedata
-from typing import Any
+from collections.abc import Iterable
 
 from resolvers.errors import Invalid, Path
 
@@ -83,12 +83,12 @@ def unstorable(value: str) -> str | None:
     return "A text cannot hold half of a surrogate pair (invalid Unicode)."
 
 
-def first_unstorable(value: Any, path: Path) -> tuple[Path, str] | None:
+def first_unstorable(value: object, path: Path) -> tuple[Path, str] | None:
     """The path and the problem of an unstorable text in a decoded JSON value, or None.
 
     Iterative: a value nested thousands deep must not exhaust Python's stack.
     """
-    pending: list[tuple[Any, Path]] = [(value, path)]
+    pending: list[tuple[object, Path]] = [(value, path)]
     while pending:
         current, where = pending.pop()
         if isinstance(current, str):
@@ -96,7 +96,7 @@ def first_unstorable(value: Any, path: Path) -> tuple[Path, str] | None:
             if problem is not None:
                 return where, problem
             continue
-        items: Any = (
+        items: Iterable[tuple[object, object]] = (
             current.items()
             if isinstance(current, dict)
             else enumerate(current)

@@ -11,7 +11,6 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,6 +29,7 @@ from db.models import (
 )
 from resolvers import history
 from resolvers.access import Actor
+from resolvers.batches import table_of
 from resolvers.errors import Invalid, NotAllowed, NotFound
 from resolvers.global_ids import to_global_id
 from resolvers.history_text import Difference, ids_text
@@ -152,7 +152,7 @@ async def _restore_merged_links(session: AsyncSession, snapshot: Snapshot) -> No
         await session.execute(insert(ContactLinkInterlocutorType), types)
 
 
-def _three_way(before: Any, after: Any, now: Any) -> Any:
+def _three_way(before: object, after: object, now: object) -> object:
     """What the merge wrote goes back; what was chosen since stays."""
     return before if now == after else now
 
@@ -223,7 +223,7 @@ async def _restore_accounts(session: AsyncSession, snapshot: Snapshot) -> None:
         for kind, (account_id, active) in state.accounts.items()
     }
     for kind, (account_id, origin) in snapshot.moved_accounts.items():
-        model: Any = ACCOUNT_KINDS[kind]
+        model = ACCOUNT_KINDS[kind]
         await session.execute(
             update(model)
             .where(model.id == account_id)
@@ -239,7 +239,7 @@ async def _restore_accounts(session: AsyncSession, snapshot: Snapshot) -> None:
 async def _restore_history(session: AsyncSession, snapshot: Snapshot) -> None:
     if not snapshot.moved_history:
         return
-    table: Any = ContactChange.__table__
+    table = table_of(ContactChange)
     statement = update(table).where(table.c.id == bindparam("h_id")).values(contact_id=bindparam("h_origin"))
     rows = [{"h_id": change, "h_origin": origin} for change, origin in snapshot.moved_history.items()]
     await (await session.connection()).execute(statement, rows)
