@@ -22,9 +22,7 @@ LazyLink = Annotated["ContactLink", strawberry.lazy("schema.contacts")]
 Civility = models.Civility
 strawberry.enum(Civility, name="Civility")  # decorates in place: annotate with the class
 ContactStatus = models.ContactStatus
-strawberry.enum(
-    ContactStatus, name="ContactStatus"
-)  # registered in place: ContactStatus is the type to annotate with
+strawberry.enum(ContactStatus, name="ContactStatus")  # in place: annotate with the class
 
 
 @strawberry.enum

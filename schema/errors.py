@@ -9,9 +9,7 @@ from resolvers.errors import DomainError, ErrorCode
 from schema.ids import to_global_id
 
 UserErrorCode = ErrorCode
-strawberry.enum(
-    UserErrorCode, name="UserErrorCode"
-)  # registered in place: UserErrorCode is the type to annotate with
+strawberry.enum(UserErrorCode, name="UserErrorCode")  # in place: annotate with the class
 
 
 @strawberry.type

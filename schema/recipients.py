@@ -11,13 +11,9 @@ from schema.ids import optional_pk_of, pk_of
 from schema.permissions import StaffOnly
 
 DocumentKind = recipients.DocumentKind
-strawberry.enum(
-    DocumentKind, name="DocumentKind"
-)  # registered in place: DocumentKind is the type to annotate with
+strawberry.enum(DocumentKind, name="DocumentKind")  # in place: annotate with the class
 RecipientReason = recipients.RecipientReason
-strawberry.enum(
-    RecipientReason, name="RecipientReason"
-)  # registered in place: RecipientReason is the type to annotate with
+strawberry.enum(RecipientReason, name="RecipientReason")  # in place: annotate with the class
 
 
 @strawberry.type

@@ -18,9 +18,7 @@ from schema.pagination import Connection, connection, counter, load_page, page_r
 from schema.scoped_lists import scoped_contacts
 
 ParticipationStatus = models.ParticipationStatus
-strawberry.enum(
-    ParticipationStatus, name="ParticipationStatus"
-)  # registered in place: ParticipationStatus is the type to annotate with
+strawberry.enum(ParticipationStatus, name="ParticipationStatus")  # in place: annotate with the class
 
 
 @strawberry.type
