@@ -16,8 +16,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import TEXT_MAX, AuditAction, AuditEntry
+from resolvers.access import Actor
 from resolvers.cursors import list_key
 from resolvers.errors import Path
+from resolvers.global_ids import to_global_id
 from resolvers.paging import Page, PageQuery, PageRequest, SortColumn, fetch_page
 from resolvers.text import clean
 
@@ -48,6 +50,22 @@ async def record_access(
     session.add(entry)
     await session.flush()
     return entry
+
+
+async def record_contact_access(
+    session: AsyncSession, actor: Actor, action: AuditAction, contact_id: int, *, count: int, reason: str
+) -> AuditEntry:
+    """An audit entry about one contact (and `count` contacts reached through it), by `actor`, now."""
+    subject = to_global_id("Contact", contact_id)
+    return await record_access(
+        session,
+        actor=actor.subject,
+        at=actor.now,
+        action=action,
+        subject=subject,
+        contact_count=count,
+        reason=reason,
+    )
 
 
 async def list_audit(session: AsyncSession, *, page: PageRequest) -> Page:

@@ -34,9 +34,8 @@ from db.models import (
 )
 from resolvers import history
 from resolvers.access import Actor
-from resolvers.audit import checked_reason, record_access
+from resolvers.audit import checked_reason, record_contact_access
 from resolvers.errors import NotAllowed, NotFound
-from resolvers.global_ids import to_global_id
 from resolvers.history_text import Difference
 from resolvers.search import refresh_contact_keys
 
@@ -89,15 +88,7 @@ async def anonymize_contact(
     await refresh_contact_keys(session, ids)
     if purge:
         await purge_search_index(await session.connection())
-    await record_access(
-        session,
-        actor=actor.subject,
-        at=actor.now,
-        action=AuditAction.ERASURE,
-        subject=to_global_id("Contact", contact_id),
-        contact_count=len(ids),
-        reason=why,
-    )
+    await record_contact_access(session, actor, AuditAction.ERASURE, contact_id, count=len(ids), reason=why)
     await _scrub_reasons(session, values)  # the reason just given may name the person too
     await session.refresh(contact)
     return Erased(contact, ids)

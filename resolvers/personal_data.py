@@ -28,10 +28,9 @@ from db.models import (
     Target,
 )
 from resolvers.access import Actor
-from resolvers.audit import checked_reason, record_access
+from resolvers.audit import checked_reason, record_contact_access
 from resolvers.contacts import display_name, linkedin_search_url
 from resolvers.errors import NotFound
-from resolvers.global_ids import to_global_id
 from resolvers.merge_states import ContactState, plain, read_states
 
 # Search keys are derived from the names; they are not more data on the person.
@@ -78,14 +77,8 @@ async def export_personal_data(
         "accounts": await _accounts(session, contact_id),
         "history": await _history(session, contact_id),
     }
-    await record_access(
-        session,
-        actor=actor.subject,
-        at=actor.now,
-        action=AuditAction.PERSONAL_DATA_EXPORT,
-        subject=to_global_id("Contact", contact_id),
-        contact_count=1,
-        reason=why,
+    await record_contact_access(
+        session, actor, AuditAction.PERSONAL_DATA_EXPORT, contact_id, count=1, reason=why
     )
     contact = await session.get_one(Contact, contact_id)
     text = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True)
