@@ -23,7 +23,7 @@ from schema.node import show_node
 from schema.pagination import Connection, connection, load_page, page_request
 
 ContactOrderField = OrderField
-strawberry.enum(ContactOrderField, name="ContactOrderField")  # in place: annotate with the class
+strawberry.enum(ContactOrderField, name="ContactOrderField")  # decorates in place: annotate with the class
 
 
 @strawberry.enum

@@ -22,7 +22,7 @@ LazyLink = Annotated["ContactLink", strawberry.lazy("schema.contacts")]
 Civility = models.Civility
 strawberry.enum(Civility, name="Civility")  # decorates in place: annotate with the class
 ContactStatus = models.ContactStatus
-strawberry.enum(ContactStatus, name="ContactStatus")  # in place: annotate with the class
+strawberry.enum(ContactStatus, name="ContactStatus")  # decorates in place: annotate with the class
 
 
 @strawberry.enum

@@ -9,7 +9,7 @@ from resolvers.errors import DomainError, ErrorCode
 from schema.ids import to_global_id
 
 UserErrorCode = ErrorCode
-strawberry.enum(UserErrorCode, name="UserErrorCode")  # in place: annotate with the class
+strawberry.enum(UserErrorCode, name="UserErrorCode")  # decorates in place: annotate with the class
 
 
 @strawberry.type

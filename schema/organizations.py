@@ -18,9 +18,9 @@ from schema.pagination import Connection, connection, counter, page_request, rea
 from schema.scoped_lists import scoped_contacts
 
 OrganizationKind = models.OrganizationKind
-strawberry.enum(OrganizationKind, name="OrganizationKind")  # in place: annotate with the class
+strawberry.enum(OrganizationKind, name="OrganizationKind")  # decorates in place: annotate with the class
 ClientStatus = models.ClientStatus
-strawberry.enum(ClientStatus, name="ClientStatus")  # in place: annotate with the class
+strawberry.enum(ClientStatus, name="ClientStatus")  # decorates in place: annotate with the class
 
 
 @strawberry.interface

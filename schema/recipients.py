@@ -11,9 +11,9 @@ from schema.ids import optional_pk_of, pk_of
 from schema.permissions import StaffOnly
 
 DocumentKind = recipients.DocumentKind
-strawberry.enum(DocumentKind, name="DocumentKind")  # in place: annotate with the class
+strawberry.enum(DocumentKind, name="DocumentKind")  # decorates in place: annotate with the class
 RecipientReason = recipients.RecipientReason
-strawberry.enum(RecipientReason, name="RecipientReason")  # in place: annotate with the class
+strawberry.enum(RecipientReason, name="RecipientReason")  # decorates in place: annotate with the class
 
 
 @strawberry.type

@@ -1,7 +1,8 @@
 """Targets, events (with their participants) and interlocutor types, as GraphQL types."""
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
+from typing import Any, TypeVar
 
 import strawberry
 
@@ -10,6 +11,7 @@ from resolvers import participants, reference
 from resolvers.contact_lists import ContactFilter as ContactScope
 from resolvers.global_ids import pair_key, text_key
 from resolvers.loaders import now_or_later
+from resolvers.paging import Page, PageRequest
 from schema.contact_values import LazyContact
 from schema.context import Context, Info
 from schema.ids import to_global_id
@@ -18,7 +20,8 @@ from schema.pagination import Connection, connection, counter, load_page, page_r
 from schema.scoped_lists import scoped_contacts
 
 ParticipationStatus = models.ParticipationStatus
-strawberry.enum(ParticipationStatus, name="ParticipationStatus")  # in place: annotate with the class
+# Decorates in place: annotate with the class.
+strawberry.enum(ParticipationStatus, name="ParticipationStatus")
 
 
 @strawberry.type
@@ -145,25 +148,43 @@ async def _fetch_interlocutor_types(ctx: Context, codes: Sequence[str]) -> list[
     return [InterlocutorType.from_row(row) if row is not None else None for row in rows]
 
 
+Shown = TypeVar("Shown")
+
+
+async def _searched(
+    info: Info,
+    list_page: Callable[..., Awaitable[Page]],
+    count: Callable[..., Awaitable[int]],
+    show: Callable[[Any], Shown],
+    search: str | None,
+    page: PageRequest,
+) -> Connection[Shown]:
+    """A page of a reference list searched by name (`list_page` and `count` take `search`)."""
+    ctx = info.context
+    rows = await read_page(ctx, lambda s: list_page(s, search=search, page=page))
+    total = counter(ctx, lambda s: count(s, search=search))
+    return connection(rows, [show(row[0]) for row in rows.rows], total)
+
+
 @strawberry.type
 class ReferenceQueries:
     @strawberry.field(description="Marketing target lists by name; `search` matches words of the name.")
     async def targets(
         self, info: Info, search: str | None = None, first: int | None = None, after: str | None = None
     ) -> Connection[Target]:
-        ctx, page = info.context, page_request(first, after)
-        rows = await read_page(ctx, lambda s: reference.list_targets(s, search=search, page=page))
-        total = counter(ctx, lambda s: reference.count_targets(s, search=search))
-        return connection(rows, [Target.from_row(row[0]) for row in rows.rows], total)
+        page = page_request(first, after)
+        return await _searched(
+            info, reference.list_targets, reference.count_targets, Target.from_row, search, page
+        )
 
     @strawberry.field(description="Events by name; `search` matches words of the name.")
     async def events(
         self, info: Info, search: str | None = None, first: int | None = None, after: str | None = None
     ) -> Connection[Event]:
-        ctx, page = info.context, page_request(first, after)
-        rows = await read_page(ctx, lambda s: reference.list_events(s, search=search, page=page))
-        total = counter(ctx, lambda s: reference.count_events(s, search=search))
-        return connection(rows, [Event.from_row(row[0]) for row in rows.rows], total)
+        page = page_request(first, after)
+        return await _searched(
+            info, reference.list_events, reference.count_events, Event.from_row, search, page
+        )
 
     @strawberry.field(description="The reference list of interlocutor types, by label.")
     async def interlocutor_types(
