@@ -129,7 +129,7 @@ async def plant(db: Database, count: int, *, seed: int = 14) -> list[tuple[int, 
 def _fits(source: Source, kind: str) -> bool:
     if kind == "EMAIL":
         return source.email is not None
-    if kind == "PHONE":  # some generated numbers are not valid French numbers: Carnet would refuse them
+    if kind == "PHONE":  # a number Carnet would refuse cannot be typed again (the demo makes none now)
         return source.phone is not None and _valid(source.phone)
     if kind == "SWAPPED":
         return source.first_name is not None

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -109,6 +109,11 @@ class Database:
             return
         async with self.gate.turn(), self.writer.begin() as session:
             yield session
+
+    async def answer(self) -> None:
+        """Ask the database the simplest question; whatever stops it answering is raised."""
+        async with self.read() as session:
+            await session.execute(text("SELECT 1"))
 
     @property
     def is_sqlite(self) -> bool:

@@ -3,8 +3,8 @@
 Values are written as text: ISO dates, `true`/`false`, enum names, sets of ids as global ids
 sorted and comma-joined, interlocutor type codes sorted and comma-joined. A field that belongs to
 a link carries that link's organisation. A participation's status reads `eventStatus`, as
-`<event id>=<status>`. The card (`cards.Card.snapshot`), the batches and the demo loader all
-build their entries with these functions, so that one change reads the same whoever made it.
+`<event id>=<status>`. The card (`cards.Card.snapshot`), the batches and the card imports (the
+demo loader) all build their entries with these functions, so that one change reads the same whoever made it.
 """
 
 from collections.abc import Iterable, Mapping

@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import orjson
-from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.datastructures import QueryParams
 from starlette.middleware import Middleware
@@ -93,8 +92,7 @@ async def readyz(request: Request) -> Response:
     """Ready when the database answers and is migrated to the code's newest revision."""
     db: Database = request.app.state.db
     try:
-        async with db.read() as session:
-            await session.execute(text("SELECT 1"))
+        await db.answer()
         async with db.read() as session:
             revision = await current_revision(session)
     except Exception:
