@@ -11,7 +11,7 @@ counts its value, as GitHub counts it). Each fragment's cost is remembered, so t
 linear however fragments are spread.
 """
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from functools import cache
 from typing import Any
 
@@ -37,6 +37,8 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
+from schema.document_thread import walked
+
 MAX_COST = 50_000
 DEFAULT_PAGE = 50
 LARGEST_PAGE = 100
@@ -47,11 +49,12 @@ class CostGuard(SchemaExtension):
     """QUERY_TOO_COMPLEX, with the cost and the limit, before an operation that may cost too much
     runs. Counted at execution, with the request's variables: `first: $first` counts its value."""
 
-    def on_execute(self) -> Iterator[None]:
+    async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context
         document = context.graphql_document
         if context.result is None and document is not None:
-            error = cost_error(context.schema._schema, document, context.operation_name, context.variables)
+            schema, name, variables = context.schema._schema, context.operation_name, context.variables
+            error = await walked("cost", context.query, cost_error, schema, document, name, variables)
             if error is not None:
                 context.result = ExecutionResult(data=None, errors=[error])
         yield

@@ -2,9 +2,9 @@
 and each distinct document parsed and validated once."""
 
 import logging
-from collections.abc import Callable, Iterator
-from functools import lru_cache
-from typing import Any
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable, Hashable, Iterator
+from typing import Any, Generic, TypeVar
 
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse
 from graphql.validation import ASTValidationRule
@@ -21,6 +21,7 @@ from strawberry.schema.schema import validate_document
 from db.engine import QueryStats, current_stats
 from schema.context import Context
 from schema.cost import MAX_EXPANDED_SELECTIONS, CostGuard, expanded_selections, too_many_selections
+from schema.document_thread import in_thread
 from schema.error_codes import CodedErrors, ErrorCode, coded, parse_error
 from schema.input_guard import InputGuard, long_number
 from schema.introspection import PortalIntrospection
@@ -31,6 +32,8 @@ MAX_TOKENS = 5_000
 CACHED_DOCUMENTS = 256
 
 log = logging.getLogger("carnet.graphql")
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 
 # The limits' rules, made once. Strawberry's limiters make a new rule class per instance, that is
 # per request, so the set of rules was new every time and no validation cache could ever hit.
@@ -47,18 +50,68 @@ class Limits(AddValidationRules):
         super().__init__(list(LIMIT_RULES))
 
 
-@lru_cache(maxsize=CACHED_DOCUMENTS)
-def _parsed(query: str, max_tokens: int | None) -> DocumentNode:
-    return parse(query, max_tokens=max_tokens)
+class TextCache(Generic[K, V]):
+    """Values by the text they were made from, least recently used out first; hits and misses
+    counted (tests read them). Used from the event loop only."""
+
+    def __init__(self, size: int = CACHED_DOCUMENTS) -> None:
+        self.size = size
+        self.hits = self.misses = 0
+        self._values: OrderedDict[K, V] = OrderedDict()
+
+    def get(self, key: K) -> V | None:
+        value = self._values.get(key)
+        if value is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        self._values.move_to_end(key)
+        return value
+
+    def put(self, key: K, value: V) -> None:
+        self._values[key] = value
+        if len(self._values) > self.size:
+            self._values.popitem(last=False)
 
 
-@lru_cache(maxsize=CACHED_DOCUMENTS)
-def _validated(
-    schema: GraphQLSchema, query: str, max_tokens: int | None, rules: tuple[type[Any], ...]
+PARSED: TextCache[tuple[str, int | None], DocumentNode] = TextCache()
+VALIDATED: TextCache[tuple[GraphQLSchema, str, int | None, tuple[type[Any], ...]], list[GraphQLError]] = (
+    TextCache()
+)
+
+
+async def parsed(query: str, max_tokens: int | None) -> DocumentNode:
+    """The document of `query`, parsed in the document thread the first time it is seen."""
+    key = (query, max_tokens)
+    document = PARSED.get(key)
+    if document is None:
+        document = await in_thread("parse", parse, query, max_tokens=max_tokens)
+        PARSED.put(key, document)
+    return document
+
+
+async def validated(
+    schema: GraphQLSchema,
+    query: str,
+    document: DocumentNode,
+    max_tokens: int | None,
+    rules: tuple[type[Any], ...],
+) -> list[GraphQLError]:
+    """The validation errors of `document` (the text `query`), found in the document thread the
+    first time the text is seen."""
+    key = (schema, query, max_tokens, rules)
+    errors = VALIDATED.get(key)
+    if errors is None:
+        errors = await in_thread("validate", validation_errors, schema, document, rules)
+        VALIDATED.put(key, errors)
+    return errors
+
+
+def validation_errors(
+    schema: GraphQLSchema, document: DocumentNode, rules: tuple[type[Any], ...]
 ) -> list[GraphQLError]:
     """The limits first (QUERY_TOO_COMPLEX): a document over them is not validated further;
     then the rest of validation (GRAPHQL_VALIDATION_FAILED)."""
-    document = _parsed(query, max_tokens)
     if (number_error := long_number(document)) is not None:
         return [number_error]
     expanded = expanded_selections(document)
@@ -76,29 +129,35 @@ def _validated(
 
 
 class DocumentCache(SchemaExtension):
-    """Parse and validate each distinct query text once, in bounded LRU caches.
+    """Parse and validate each distinct query text once, in bounded LRU caches, and off the loop.
 
     Keyed by the text itself: Strawberry's ParserCache/ValidationCache key validation by the
     parsed document, and hashing a document walks its whole tree on every request.
     Validation of a large document costs milliseconds (measured: ~4 ms for the reference
-    query); a client sends the same few documents again and again.
+    query; up to ~1 s for a contrived one of 5,000 tokens); a client sends the same few
+    documents again and again. A text not seen yet is parsed and validated in the document
+    thread (schema.document_thread): the loop keeps answering meanwhile.
     """
 
-    def on_parse(self) -> Iterator[None]:
+    async def on_parse(self) -> AsyncIterator[None]:
         context = self.execution_context
         if context.query is not None and context.graphql_document is None:
             try:
-                context.graphql_document = _parsed(context.query, context.parse_options.get("max_tokens"))
+                context.graphql_document = await parsed(
+                    context.query, context.parse_options.get("max_tokens")
+                )
             except GraphQLError as error:  # answered past every extension: coded here
                 raise parse_error(error) from None
         yield
 
-    def on_validate(self) -> Iterator[None]:
+    async def on_validate(self) -> AsyncIterator[None]:
         context = self.execution_context
-        if context.query is not None and context.pre_execution_errors is None:
-            errors = _validated(
+        document = context.graphql_document
+        if context.query is not None and document is not None and context.pre_execution_errors is None:
+            errors = await validated(
                 context.schema._schema,
                 context.query,
+                document,
                 context.parse_options.get("max_tokens"),
                 context.validation_rules,
             )

@@ -5,7 +5,7 @@ BAD_USER_INPUT for queries, the same on both engines; no SQL is built from them.
 answer the same problems as `userErrors` (INVALID, with the field path): see schema.mutations.
 """
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from graphql import (
@@ -25,16 +25,18 @@ from strawberry.extensions import SchemaExtension
 
 from resolvers.search import search_problem
 from resolvers.text import first_unstorable
+from schema.document_thread import walked
 
 SEARCH = "search"
 
 
 class InputGuard(SchemaExtension):
-    def on_execute(self) -> Iterator[None]:
+    async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context
         document = context.graphql_document
         if context.result is None and document is not None and _is_query(context.operation_type):
-            problem = arguments_problem(document, context.variables or {})
+            variables = context.variables or {}
+            problem = await walked("arguments", context.query, arguments_problem, document, variables)
             if problem is not None:
                 error = GraphQLError(problem, extensions={"code": "BAD_USER_INPUT"})
                 context.result = ExecutionResult(data=None, errors=[error])

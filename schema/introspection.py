@@ -2,7 +2,7 @@
 known documents, it has no use for the schema, and the schema maps what an attacker may try.
 `__typename` stays allowed: clients with a normalising cache ask for it everywhere."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 from graphql import DocumentNode, ExecutionResult, FieldNode, GraphQLError, visit
@@ -11,12 +11,13 @@ from strawberry.extensions import SchemaExtension
 
 from resolvers.access import Role
 from schema.context import Context
+from schema.document_thread import walked
 
 INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
 
 
 class PortalIntrospection(SchemaExtension):
-    def on_execute(self) -> Iterator[None]:
+    async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context
         viewer = getattr(context.context, "viewer", None) if isinstance(context.context, Context) else None
         document = context.graphql_document
@@ -25,7 +26,7 @@ class PortalIntrospection(SchemaExtension):
             and viewer is not None
             and viewer.role is Role.PORTAL
             and document is not None
-            and introspects(document)
+            and await walked("introspection", context.query, introspects, document)
         ):
             error = GraphQLError("Introspection is not open to the portal.", extensions={"code": "FORBIDDEN"})
             context.result = ExecutionResult(data=None, errors=[error])

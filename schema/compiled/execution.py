@@ -4,7 +4,7 @@ the queries they support, the stock executor for everything else and for every e
 import logging
 from collections import Counter, OrderedDict
 from collections.abc import Awaitable
-from typing import Any
+from typing import Any, NamedTuple
 
 from graphql import ExecutionResult, GraphQLError, OperationDefinitionNode, OperationType, visit
 from graphql.execution.executor import CollectedErrors
@@ -13,6 +13,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from schema.compiled.plans import Compiler, Fields, Unsupported
 from schema.compiled.run import Run
+from schema.document_thread import LARGE_DOCUMENT, in_thread
 
 CACHED_PLANS = 256
 log = logging.getLogger("carnet.compiled")
@@ -20,7 +21,11 @@ log = logging.getLogger("carnet.compiled")
 
 class PlanCache:
     """Plans by operation and `@skip`/`@include` values, least recently used out first.
-    A document the compiler does not support is cached too (as None): it is not tried again."""
+    A document the compiler does not support is cached too (as None): it is not tried again.
+
+    Looked up and stored on the event loop; `compile` reads only the executor, so that a large
+    document's plan can be made in the document thread while the loop answers other requests.
+    """
 
     def __init__(self, size: int = CACHED_PLANS) -> None:
         self.size = size
@@ -29,41 +34,66 @@ class PlanCache:
         )
         self._directive_variables: dict[int, tuple[OperationDefinitionNode, tuple[str, ...]]] = {}
 
-    def plan(self, executor: "CompiledExecutor") -> Fields | None:
-        operation = executor.operation
-        values = executor.variable_values.coerced
-        key = (id(operation), *(values.get(name) for name in self._variables(executor)))
-        cached = self._plans.get(key)
-        if cached is not None and cached[0] is operation:
-            self._plans.move_to_end(key)
-            return cached[1]
-        try:
-            plan: Fields | None = Compiler(executor).operation()
-        except Unsupported as reason:
-            log.debug("stock executor for this document: %s", reason)
-            UNSUPPORTED[str(reason)] += 1
-            plan = None
-        self._plans[key] = (operation, plan)
-        if len(self._plans) > self.size:
-            self._plans.popitem(last=False)
-        return plan
-
-    def _variables(self, executor: "CompiledExecutor") -> tuple[str, ...]:
-        """The variables the operation's `@skip`/`@include` read: the plan depends on their values."""
+    def lookup(self, executor: "CompiledExecutor") -> tuple[bool, Fields | None]:
+        """(True, the plan or None) when the document was compiled before, else (False, None)."""
         operation = executor.operation
         known = self._directive_variables.get(id(operation))
-        if known is not None and known[0] is operation:
-            return known[1]
-        found: set[str] = set()
-        collector = _DirectiveVariables(found)
-        visit(operation, collector)
-        for fragment in executor.fragment_definitions.values():
-            visit(fragment, collector)
-        names = tuple(sorted(found))
+        if known is None or known[0] is not operation:
+            return False, None
+        cached = self._plans.get(_key(executor, known[1]))
+        if cached is None or cached[0] is not operation:
+            return False, None
+        self._plans.move_to_end(_key(executor, known[1]))
+        return True, cached[1]
+
+    def store(self, executor: "CompiledExecutor", compiled: "Compiled") -> Fields | None:
+        operation = executor.operation
+        if compiled.unsupported is not None:
+            log.debug("stock executor for this document: %s", compiled.unsupported)
+            UNSUPPORTED[compiled.unsupported] += 1
         if len(self._directive_variables) > self.size:
             self._directive_variables.clear()
-        self._directive_variables[id(operation)] = (operation, names)
-        return names
+        self._directive_variables[id(operation)] = (operation, compiled.variables)
+        self._plans[_key(executor, compiled.variables)] = (operation, compiled.plan)
+        if len(self._plans) > self.size:
+            self._plans.popitem(last=False)
+        return compiled.plan
+
+    def plan(self, executor: "CompiledExecutor") -> Fields | None:
+        """The plan of the executor's document, compiled here when it is not cached."""
+        known, plan = self.lookup(executor)
+        return plan if known else self.store(executor, compile_plan(executor))
+
+
+class Compiled(NamedTuple):
+    variables: tuple[str, ...]  # those the operation's `@skip`/`@include` read
+    plan: Fields | None
+    unsupported: str | None  # why there is no plan
+
+
+def compile_plan(executor: "CompiledExecutor") -> Compiled:
+    """The plan of the executor's document. Reads the executor and the document, changes
+    nothing shared: safe in the document thread."""
+    variables = _directive_variables(executor)
+    try:
+        return Compiled(variables, Compiler(executor).operation(), None)
+    except Unsupported as reason:
+        return Compiled(variables, None, str(reason))
+
+
+def _key(executor: "CompiledExecutor", variables: tuple[str, ...]) -> tuple[Any, ...]:
+    values = executor.variable_values.coerced
+    return (id(executor.operation), *(values.get(name) for name in variables))
+
+
+def _directive_variables(executor: "CompiledExecutor") -> tuple[str, ...]:
+    """The variables the operation's `@skip`/`@include` read: the plan depends on their values."""
+    found: set[str] = set()
+    collector = _DirectiveVariables(found)
+    visit(executor.operation, collector)
+    for fragment in executor.fragment_definitions.values():
+        visit(fragment, collector)
+    return tuple(sorted(found))
 
 
 class _DirectiveVariables(Visitor):
@@ -129,7 +159,21 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
     def _execute_operation(self, serially: bool | None) -> Any:
         if not getattr(self.context_value, "compiled", False):
             return super().execute_operation(serially)
-        plan = PLANS.plan(self)
+        known, plan = PLANS.lookup(self)
+        if not known:
+            if _document_size(self.operation) >= LARGE_DOCUMENT:
+                return self._compiled_in_thread(serially)
+            plan = PLANS.store(self, compile_plan(self))
+        return self._execute(plan, serially)
+
+    async def _compiled_in_thread(self, serially: bool | None) -> Any:
+        """A large document's plan made in the document thread (compiling costs ~0.1 ms a field),
+        the loop free meanwhile; then run as any other."""
+        plan = PLANS.store(self, await in_thread("compile", compile_plan, self))
+        result = self._execute(plan, serially)
+        return await result if self.is_awaitable(result) else result
+
+    def _execute(self, plan: Fields | None, serially: bool | None) -> Any:
         if plan is None:
             OUTCOMES["stock"] += 1
             return super().execute_operation(serially)
@@ -160,3 +204,9 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
         if self.is_awaitable(result):
             result = await result  # type: ignore[misc]
         return result  # type: ignore[return-value]
+
+
+def _document_size(operation: OperationDefinitionNode) -> int:
+    """The characters of the document the operation comes from (0 when parsed without locations)."""
+    location = operation.loc
+    return len(location.source.body) if location is not None else 0

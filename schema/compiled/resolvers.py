@@ -8,6 +8,7 @@ resolver graphql-core calls, with a resolve info and arguments built the same wa
 import inspect
 import re
 from collections.abc import Callable
+from functools import cache
 from typing import Any, NamedTuple
 
 from graphql import GraphQLField
@@ -77,6 +78,7 @@ def direct(field: StrawberryField, site: Site) -> Resolve | None:
     return call
 
 
+@cache  # reading a resolver's source costs ~1 ms, and a document compiles it for each field
 def _reads_only_context(function: Any) -> bool:
     """True when every use of `info` in the resolver's source, but its parameter, is `info.context`."""
     try:

@@ -195,15 +195,16 @@ async def test_a_relation_left_out_by_a_directive_is_not_read_ahead(graphql: Gra
 async def test_a_document_is_parsed_and_validated_once(graphql: GraphQL, crowd: None) -> None:
     document = contacts_query(SCALARS + " pageInfo { hasNextPage }")
     await graphql(document, {"first": 1})
-    parsed, validated = guards._parsed.cache_info(), guards._validated.cache_info()
+    parsed, validated = guards.PARSED.misses, guards.VALIDATED.misses
+    hits = guards.VALIDATED.hits
 
     for size in (2, 3):
         result = await graphql(document, {"first": size})
         assert result.errors is None
 
-    assert guards._parsed.cache_info().misses == parsed.misses
-    assert guards._validated.cache_info().misses == validated.misses
-    assert guards._validated.cache_info().hits == validated.hits + 2
+    assert guards.PARSED.misses == parsed
+    assert guards.VALIDATED.misses == validated
+    assert guards.VALIDATED.hits == hits + 2
 
 
 CLIENT_CONTACTS = """
