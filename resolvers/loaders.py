@@ -13,7 +13,8 @@ from functools import cached_property
 from typing import TypeVar, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from strawberry.dataloader import DataLoader
+from strawberry import dataloader
+from strawberry.dataloader import DataLoader, dispatch_batch, should_create_new_batch
 
 from db import models
 from db.engine import Database, RequestReads
@@ -28,6 +29,7 @@ from resolvers import (
     reference,
 )
 from resolvers.access import Viewer
+from resolvers.breath import Breath
 from resolvers.paging import Page
 
 K = TypeVar("K", bound=Hashable)
@@ -39,16 +41,52 @@ SeenBatch = Callable[[AsyncSession, Viewer, Sequence[K]], Awaitable[Sequence[V]]
 
 
 class SharedDataLoader(DataLoader[K, V]):
-    """A DataLoader whose futures survive the cancellation of one of their awaiters.
+    """A DataLoader whose futures survive the cancellation of one of their awaiters, and whose
+    batches wait for the request's breaths (resolvers.breath).
 
     A field error nulls its subtree and graphql-core cancels the subtree's pending tasks. A task
     awaiting a future directly cancels that future, which every sibling awaiting the same key
     shares: the sibling got a CancelledError and the whole request a 500. Each awaiter gets a
     shield of its own instead; the loader's future settles for everyone else.
+
+    A batch is dispatched as Strawberry's DataLoader does it (a turn of the loop after its
+    first key), unless some task of the request is out for a breath: it would queue its key
+    after the dispatch, in a batch (a statement) of its own. The dispatch then waits a turn more.
     """
 
+    def __init__(self, load_fn: Callable[[list[K]], Awaitable[Sequence[V]]], breath: Breath) -> None:
+        super().__init__(load_fn=load_fn)
+        self.breath = breath
+
     def load(self, key: K) -> Awaitable[V]:
-        return asyncio.shield(super().load(key))
+        return asyncio.shield(self._future(key))
+
+    def _future(self, key: K) -> "asyncio.Future[V]":
+        """Strawberry's DataLoader.load, with the batch this loader dispatches itself."""
+        if self.cache:
+            cached = self.cache_map.get(key)
+            if cached and not cached.cancelled():
+                return cached
+        future: asyncio.Future[V] = self.loop.create_future()
+        if self.cache:
+            self.cache_map.set(key, future)
+        self._batch().add_task(key, future)
+        return future
+
+    def _batch(self) -> dataloader.Batch[K, V]:
+        batch = self.batch
+        if batch is not None and batch.tasks and not should_create_new_batch(self, batch):
+            return batch
+        batch = self.batch = dataloader.Batch()
+        self.loop.call_soon(self._dispatch_when_settled, batch)
+        return batch
+
+    def _dispatch_when_settled(self, batch: dataloader.Batch[K, V]) -> None:
+        if self.breath.out:
+            self.loop.call_soon(self._dispatch_when_settled, batch)
+            return
+        task = batch._dispatch_task = self.loop.create_task(dispatch_batch(self, batch))
+        task.add_done_callback(lambda _: setattr(batch, "_dispatch_task", None))
 
     def load_many(self, keys: Iterable[K]) -> Awaitable[list[V]]:
         return self._load_all(list(keys))
@@ -57,7 +95,7 @@ class SharedDataLoader(DataLoader[K, V]):
         """The values of `keys`, with one shielded wait per batch instead of a shield and a
         gathered future per key: a batch settles all its keys at once, so once the first pending
         key of a batch is done, so are the others. A page's read-ahead asks some 700 keys."""
-        futures = [cast("asyncio.Future[V]", DataLoader.load(self, key)) for key in keys]
+        futures = [self._future(key) for key in keys]
         for future in futures:
             if not future.done():
                 await asyncio.shield(future)
@@ -67,9 +105,12 @@ class SharedDataLoader(DataLoader[K, V]):
 class Loaders:
     """The DataLoaders of one request, one per relation, each made on first use."""
 
-    def __init__(self, db: Database, viewer: Viewer, reads: RequestReads | None = None) -> None:
+    def __init__(
+        self, db: Database, viewer: Viewer, reads: RequestReads | None = None, breath: Breath | None = None
+    ) -> None:
         self._read = (reads or RequestReads(db)).read
         self._viewer = viewer
+        self._breath = breath or Breath()
 
     def release(self) -> None:
         """Forget the loaders made so far and all they hold, once the request is answered.
@@ -84,7 +125,7 @@ class Loaders:
             async with self._read() as session:
                 return await batch(session, keys)
 
-        return SharedDataLoader(load_fn=load)
+        return SharedDataLoader(load, self._breath)
 
     def _seen(self, batch: SeenBatch[K, V]) -> DataLoader[K, V]:
         """A relation whose rows depend on what the viewer may see (DOMAIN.md rule 7)."""

@@ -8,6 +8,7 @@ import strawberry
 
 from db.engine import Database, RequestReads
 from resolvers.access import Viewer
+from resolvers.breath import Breath
 from resolvers.loaders import Loaders
 
 
@@ -25,6 +26,8 @@ class Context:
     report_query_stats: bool = False
     # Queries run through compiled plans (schema/compiled/); off: the stock executor only.
     compiled: bool = True
+    # How long the request has held the event loop; it gives it back past a budget (resolvers.breath).
+    breath: Breath = field(default_factory=Breath)
     loaders: Loaders = field(init=False)
     # The loaders' reads: on one connection for a query (schema.compiled.execution shares them).
     reads: RequestReads = field(init=False)
@@ -46,7 +49,7 @@ class Context:
 
     def renew_loaders(self) -> None:
         """A fresh set of loaders: what a compiled plan that gave up leaves must not be reused."""
-        self.loaders = Loaders(self.db, self.viewer, self.reads)
+        self.loaders = Loaders(self.db, self.viewer, self.reads, self.breath)
 
 
 Info: TypeAlias = strawberry.Info[Context, None]

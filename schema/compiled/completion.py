@@ -7,7 +7,7 @@ that paths, nulls and propagation are the stock executor's. What a plan does not
 raises `Abort`, and the stock executor answers the whole operation instead.
 """
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 from graphql import (
@@ -84,35 +84,83 @@ def list_of(item: Completer, item_type: GraphQLOutputType, site: FieldSite) -> C
     def complete_list(run: Run, value: Any, path: Path | None) -> Any:
         if not is_iterable(value) or path is None:
             raise Abort("a list field returned no iterable")
-        results: list[Any] = []
-        pending: list[int] = []
-        is_awaitable = run.is_awaitable
-        index = 0
+        items = _Items(run, item, item_type, details, path, iter(value))
         try:
-            for element in value:
-                if is_awaitable(element):
-                    run.discard([element])
-                    raise Abort("an awaitable list item")
-                try:
-                    completed = item(run, element, path.add_key(index, None))
-                except Abort:
-                    raise
-                except Exception as error:
-                    run.executor.handle_field_error(error, item_type, details, path.add_key(index, None))
-                    completed = None
-                if is_awaitable(completed):
-                    completed = _guarded(run, completed, item_type, details, path.add_key(index, None))
-                    pending.append(index)
-                results.append(completed)
-                index += 1
+            finished = items.complete()
         except BaseException:
-            run.discard([results[index] for index in pending])
+            items.discard()
             raise
-        if not pending:
-            return results
-        return _await_items(results, pending)
+        if not finished:  # the loop is due a breath: the rest of the list after it
+            return items.rest_later()
+        if not items.pending:
+            return items.results
+        return _await_items(items.results, items.pending)
 
     return complete_list
+
+
+class _Items:
+    """A list being completed, item after item, a breath taken when due (resolvers.breath):
+    a list of thousands of objects is not completed in one turn of the loop."""
+
+    __slots__ = ("details", "item", "item_type", "path", "pending", "results", "run", "values")
+    CHECK_EVERY = 16  # items between two looks at the clock
+
+    def __init__(
+        self,
+        run: Run,
+        item: Completer,
+        item_type: GraphQLOutputType,
+        details: list[FieldDetails],
+        path: Path,
+        values: Iterator[Any],
+    ) -> None:
+        self.run, self.item, self.item_type, self.details, self.path = run, item, item_type, details, path
+        self.values = values
+        self.results: list[Any] = []
+        self.pending: list[int] = []
+
+    def complete(self) -> bool:
+        """Complete items until the last (True) or until a breath is due (False)."""
+        run, item, results, pending = self.run, self.item, self.results, self.pending
+        item_type, details, path = self.item_type, self.details, self.path
+        is_awaitable, breath = run.is_awaitable, run.breath
+        index = len(results)
+        for element in self.values:
+            if is_awaitable(element):
+                run.discard([element])
+                raise Abort("an awaitable list item")
+            try:
+                completed = item(run, element, path.add_key(index, None))
+            except Abort:
+                raise
+            except Exception as error:
+                run.executor.handle_field_error(error, item_type, details, path.add_key(index, None))
+                completed = None
+            if is_awaitable(completed):
+                completed = _guarded(run, completed, item_type, details, path.add_key(index, None))
+                pending.append(index)
+            results.append(completed)
+            index += 1
+            if index % self.CHECK_EVERY == 0 and breath.due():
+                return False
+        return True
+
+    async def rest_later(self) -> list[Any]:
+        try:
+            while True:
+                await self.run.breath.take()
+                if self.complete():
+                    break
+        except BaseException:
+            self.discard()
+            raise
+        if not self.pending:
+            return self.results
+        return await _await_items(self.results, self.pending)
+
+    def discard(self) -> None:
+        self.run.discard([self.results[index] for index in self.pending])
 
 
 async def _guarded(
@@ -120,6 +168,8 @@ async def _guarded(
 ) -> Any:
     """An awaitable completion whose errors are the field's (or item's), as graphql-core's are."""
     try:
+        if run.breath.due():
+            await run.breath.take()
         return await completed
     except Abort:
         raise
@@ -165,6 +215,8 @@ async def complete_later(
 ) -> Any:
     """A resolver's awaitable, then its completion (graphql-core's complete_awaitable_value)."""
     try:
+        if run.breath.due():
+            await run.breath.take()
         completed = complete(run, await value, path)
         if run.is_awaitable(completed):
             completed = await completed

@@ -8,6 +8,8 @@ from graphql.execution import Executor
 from graphql.execution.values import get_argument_values
 from graphql.language import FieldNode
 
+from resolvers.breath import Breath
+
 
 class Abort(Exception):
     """The plan meets something the stock executor answers with an error: let it answer."""
@@ -29,11 +31,14 @@ class Site:
 class Run:
     """The state of one request through a plan: resolve infos and arguments made once per field."""
 
-    __slots__ = ("_arguments", "_infos", "_raw_infos", "executor", "is_awaitable")
+    __slots__ = ("_arguments", "_infos", "_raw_infos", "breath", "executor", "is_awaitable")
 
     def __init__(self, executor: Executor[Any]) -> None:
         self.executor = executor
         self.is_awaitable: Callable[[Any], bool] = executor.is_awaitable
+        found = getattr(executor.context_value, "breath", None)
+        # A request without one (a context made elsewhere) never breathes.
+        self.breath: Breath = found if isinstance(found, Breath) else Breath(budget=float("inf"))
         self._infos: dict[int, Any] = {}
         self._raw_infos: dict[int, Any] = {}
         self._arguments: dict[int, dict[str, Any]] = {}
