@@ -4,9 +4,8 @@ and history (DOMAIN.md rules 16 and 18). Every single-contact mutation goes thro
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TypeVar
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -24,11 +23,10 @@ from db.models import (
 )
 from resolvers import history
 from resolvers.access import Actor
+from resolvers.card_sets import SavedSets, write_set_changes
 from resolvers.errors import Conflict, NotAllowed, NotFound
 from resolvers.history_text import Difference, Shown, contact_shown, differences, link_shown
 from resolvers.search import refresh_contact_keys
-
-Member = TypeVar("Member", int, str)  # what a set holds: ids, or interlocutor type codes
 
 
 @dataclass
@@ -39,17 +37,6 @@ class Link:
     organization: Organization
     site_ids: set[int] = field(default_factory=set)
     type_codes: set[str] = field(default_factory=set)
-
-
-@dataclass
-class SavedSets:
-    """The card's sets as last written, to write only what changed in them."""
-
-    affairs: set[int] = field(default_factory=set)
-    targets: set[int] = field(default_factory=set)
-    events: dict[int, ParticipationStatus] = field(default_factory=dict)
-    sites: dict[int, set[int]] = field(default_factory=dict)  # by link id
-    types: dict[int, set[str]] = field(default_factory=dict)  # by link id
 
 
 @dataclass
@@ -180,7 +167,7 @@ async def save_card(session: AsyncSession, card: Card, actor: Actor) -> list[Dif
     An edit that changes nothing writes nothing: no new version, no history entry.
     """
     await _flush_rows(session, card)
-    await _sync_sets(session, card)
+    await write_set_changes(session, card.contact.id, card._saved_sets, _sets(card))
     changes = differences(card.contact.id, card.original, card.snapshot())
     if changes:
         if card.seen_version:
@@ -213,83 +200,6 @@ async def _flush_rows(session: AsyncSession, card: Card) -> None:
 
 def _was_primary(card: Card, link: Link) -> bool:
     return card.original.get((link.row.organization_id, "isPrimary")) == "true"
-
-
-async def _sync_sets(session: AsyncSession, card: Card) -> None:
-    saved, contact_id = card._saved_sets, card.contact.id
-    await _sync_pairs(
-        session, ContactAffair, "contact_id", contact_id, "affair_id", saved.affairs, card.affair_ids
-    )
-    await _sync_pairs(
-        session, TargetMember, "contact_id", contact_id, "target_id", saved.targets, card.target_ids
-    )
-    await _sync_events(session, contact_id, saved.events, card.event_statuses)
-    for link in card.links:
-        link_id = link.row.id
-        await _sync_pairs(
-            session,
-            ContactLinkSite,
-            "link_id",
-            link_id,
-            "site_id",
-            saved.sites.get(link_id, set()),
-            link.site_ids,
-        )
-        await _sync_pairs(
-            session,
-            ContactLinkInterlocutorType,
-            "link_id",
-            link_id,
-            "type_code",
-            saved.types.get(link_id, set()),
-            link.type_codes,
-        )
-
-
-async def _sync_pairs(
-    session: AsyncSession,
-    model: type[ContactAffair | TargetMember | ContactLinkSite | ContactLinkInterlocutorType],
-    owner: str,
-    owner_id: int,
-    member: str,
-    before: set[Member],
-    after: set[Member],
-) -> None:
-    """Insert the members added to a set and delete the ones taken out, in one statement each."""
-    added, gone = after - before, before - after
-    if added:
-        await session.execute(insert(model), [{owner: owner_id, member: value} for value in sorted(added)])
-    if gone:
-        await session.execute(
-            delete(model).where(getattr(model, owner) == owner_id, getattr(model, member).in_(gone))
-        )
-
-
-async def _sync_events(
-    session: AsyncSession,
-    contact_id: int,
-    before: dict[int, ParticipationStatus],
-    after: dict[int, ParticipationStatus],
-) -> None:
-    added = [
-        {"contact_id": contact_id, "event_id": e, "status": s} for e, s in after.items() if e not in before
-    ]
-    if added:
-        await session.execute(insert(EventParticipation), added)
-    gone = set(before) - set(after)
-    if gone:
-        await session.execute(
-            delete(EventParticipation).where(
-                EventParticipation.contact_id == contact_id, EventParticipation.event_id.in_(gone)
-            )
-        )
-    for event_id, status in after.items():
-        if event_id in before and before[event_id] != status:
-            await session.execute(
-                update(EventParticipation)
-                .where(EventParticipation.contact_id == contact_id, EventParticipation.event_id == event_id)
-                .values(status=status)
-            )
 
 
 async def _bump_version(session: AsyncSession, card: Card, now: datetime) -> None:
