@@ -28,8 +28,9 @@ from db.models import (
     TargetMember,
 )
 from resolvers.access import Viewer, visible_contact
-from resolvers.keyed import grouped, in_key_order, members_by_owner
+from resolvers.keyed import grouped, in_key_order, member_rows_by_owner, members_by_owner
 from resolvers.nodes import owned_by_id
+from resolvers.rows import LinkRow, ParticipationRow, SiteRow, TargetRow, columns_of
 
 CIVILITY_ABBREVIATIONS = {
     Civility.MR: "M.",
@@ -64,14 +65,14 @@ async def contacts_by_id(session: AsyncSession, viewer: Viewer, ids: Sequence[in
     return in_key_order(ids, {row.id: row for row in rows}, None)
 
 
-async def links_by_contact_id(session: AsyncSession, ids: Sequence[int]) -> list[list[ContactLink]]:
+async def links_by_contact_id(session: AsyncSession, ids: Sequence[int]) -> list[list[LinkRow]]:
     """A contact's links, primary first, then oldest first."""
     query = (
-        select(ContactLink)
+        select(*columns_of(LinkRow._fields, ContactLink))
         .where(ContactLink.contact_id.in_(ids))
         .order_by(ContactLink.is_primary.desc(), ContactLink.id)
     )
-    rows = await session.scalars(query)
+    rows = map(LinkRow._make, await session.execute(query))
     return grouped(ids, [(row.contact_id, row) for row in rows])
 
 
@@ -87,12 +88,14 @@ async def primary_organization_name_by_contact_id(
     return in_key_order(ids, dict(rows), None)
 
 
-async def sites_by_link_id(session: AsyncSession, ids: Sequence[int]) -> list[list[Site]]:
-    return await members_by_owner(
+async def sites_by_link_id(session: AsyncSession, ids: Sequence[int]) -> list[list[SiteRow]]:
+    return await member_rows_by_owner(
         session,
         ids,
         owner=ContactLinkSite.link_id,
         member=Site,
+        fields=SiteRow._fields,
+        make=SiteRow._make,
         joined_on=Site.id == ContactLinkSite.site_id,
         order_by=(Site.name_key, Site.id),
     )
@@ -109,12 +112,14 @@ async def affairs_by_contact_id(session: AsyncSession, ids: Sequence[int]) -> li
     )
 
 
-async def targets_by_contact_id(session: AsyncSession, ids: Sequence[int]) -> list[list[Target]]:
-    return await members_by_owner(
+async def targets_by_contact_id(session: AsyncSession, ids: Sequence[int]) -> list[list[TargetRow]]:
+    return await member_rows_by_owner(
         session,
         ids,
         owner=TargetMember.contact_id,
         member=Target,
+        fields=TargetRow._fields,
+        make=TargetRow._make,
         joined_on=Target.id == TargetMember.target_id,
         order_by=(Target.name_key, Target.id),
     )
@@ -122,14 +127,14 @@ async def targets_by_contact_id(session: AsyncSession, ids: Sequence[int]) -> li
 
 async def participations_by_contact_id(
     session: AsyncSession, ids: Sequence[int]
-) -> list[list[EventParticipation]]:
+) -> list[list[ParticipationRow]]:
     query = (
-        select(EventParticipation)
+        select(*columns_of(ParticipationRow._fields, EventParticipation))
         .join(Event, Event.id == EventParticipation.event_id)
         .where(EventParticipation.contact_id.in_(ids))
         .order_by(Event.starts_on.desc(), Event.id)
     )
-    rows = await session.scalars(query)
+    rows = map(ParticipationRow._make, await session.execute(query))
     return grouped(ids, [(row.contact_id, row) for row in rows])
 
 

@@ -1,11 +1,14 @@
 """Values in the order of the keys asked for: what every loader batch function returns."""
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
+
+from db.models import Base
+from resolvers.rows import columns_of
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -37,3 +40,24 @@ async def members_by_owner(
     """A many-to-many relation in one statement: each owner's members, through a link table."""
     query = select(owner, member).join(member, joined_on).where(owner.in_(ids)).order_by(*order_by)
     return grouped(ids, [(key, value) for key, value in (await session.execute(query)).all()])
+
+
+async def member_rows_by_owner(
+    session: AsyncSession,
+    ids: Sequence[K],
+    *,
+    owner: QueryableAttribute[K],
+    member: type[Base],
+    fields: tuple[str, ...],
+    make: Callable[[Iterable[Any]], V],
+    joined_on: ColumnElement[bool],
+    order_by: Sequence[QueryableAttribute[Any]],
+) -> list[list[V]]:
+    """`members_by_owner`, each member `make` of its `fields` (resolvers.rows): no ORM object."""
+    query = (
+        select(owner, *columns_of(fields, member))
+        .join(member, joined_on)
+        .where(owner.in_(ids))
+        .order_by(*order_by)
+    )
+    return grouped(ids, [(row[0], make(row[1:])) for row in await session.execute(query)])

@@ -27,6 +27,7 @@ from resolvers import (
     organizations,
     participants,
     reference,
+    rows,
 )
 from resolvers.access import Viewer
 from resolvers.breath import Breath
@@ -138,7 +139,7 @@ class Loaders:
         return self._seen(contacts.contacts_by_id)
 
     @cached_property
-    def links_by_contact_id(self) -> DataLoader[int, list[models.ContactLink]]:
+    def links_by_contact_id(self) -> DataLoader[int, list[rows.LinkRow]]:
         return self._plain(contacts.links_by_contact_id)
 
     @cached_property
@@ -146,7 +147,7 @@ class Loaders:
         return self._plain(contacts.primary_organization_name_by_contact_id)
 
     @cached_property
-    def sites_by_link_id(self) -> DataLoader[int, list[models.Site]]:
+    def sites_by_link_id(self) -> DataLoader[int, list[rows.SiteRow]]:
         return self._plain(contacts.sites_by_link_id)
 
     @cached_property
@@ -154,11 +155,11 @@ class Loaders:
         return self._plain(contacts.affairs_by_contact_id)
 
     @cached_property
-    def targets_by_contact_id(self) -> DataLoader[int, list[models.Target]]:
+    def targets_by_contact_id(self) -> DataLoader[int, list[rows.TargetRow]]:
         return self._plain(contacts.targets_by_contact_id)
 
     @cached_property
-    def participations_by_contact_id(self) -> DataLoader[int, list[models.EventParticipation]]:
+    def participations_by_contact_id(self) -> DataLoader[int, list[rows.ParticipationRow]]:
         return self._plain(contacts.participations_by_contact_id)
 
     @cached_property
@@ -178,13 +179,13 @@ class Loaders:
         return self._seen(contacts.collaborators_by_id)
 
     @cached_property
-    def interlocutor_types_by_link_id(self) -> DataLoader[int, list[models.InterlocutorType]]:
+    def interlocutor_types_by_link_id(self) -> DataLoader[int, list[rows.InterlocutorTypeRow]]:
         return self._plain(reference.interlocutor_types_by_link_id)
 
     # ------------------------------------------------------------ organisations and reference data
 
     @cached_property
-    def organizations_by_id(self) -> DataLoader[int, models.Organization | None]:
+    def organizations_by_id(self) -> DataLoader[int, rows.OrganizationRow | None]:
         return self._plain(organizations.organizations_by_id)
 
     @cached_property
@@ -208,7 +209,7 @@ class Loaders:
         return self._plain(reference.targets_by_id)
 
     @cached_property
-    def events_by_id(self) -> DataLoader[int, models.Event | None]:
+    def events_by_id(self) -> DataLoader[int, rows.EventRow | None]:
         return self._plain(reference.events_by_id)
 
     # ------------------------------------------------------------ pages and counts of nested lists

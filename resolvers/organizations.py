@@ -11,6 +11,7 @@ from db.models import Affair, Organization, OrganizationKind, Site
 from resolvers.cursors import list_key
 from resolvers.keyed import grouped, in_key_order
 from resolvers.paging import Page, PageQuery, PageRequest, SortColumn, count, fetch_page
+from resolvers.rows import OrganizationRow, columns_of
 from resolvers.search import search_words
 
 # What separates words in names and codes besides spaces (search words are letters and digits).
@@ -68,8 +69,9 @@ async def count_organizations(session: AsyncSession, *, kind: OrganizationKind, 
     return await count(session, organizations_query(kind, search))
 
 
-async def organizations_by_id(session: AsyncSession, ids: Sequence[int]) -> list[Organization | None]:
-    rows = await session.scalars(select(Organization).where(Organization.id.in_(ids)))
+async def organizations_by_id(session: AsyncSession, ids: Sequence[int]) -> list[OrganizationRow | None]:
+    query = select(*columns_of(OrganizationRow._fields, Organization)).where(Organization.id.in_(ids))
+    rows = map(OrganizationRow._make, await session.execute(query))
     return in_key_order(ids, {row.id: row for row in rows}, None)
 
 

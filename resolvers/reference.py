@@ -7,9 +7,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ContactLinkInterlocutorType, Event, InterlocutorType, Target
 from resolvers.cursors import list_key
-from resolvers.keyed import in_key_order, members_by_owner
+from resolvers.keyed import in_key_order, member_rows_by_owner
 from resolvers.organizations import word_search
 from resolvers.paging import Page, PageQuery, PageRequest, SortColumn, count, fetch_page
+from resolvers.rows import EventRow, InterlocutorTypeRow, columns_of
 
 TARGET_ORDER = [SortColumn(Target.name_key), SortColumn(Target.id)]
 EVENT_ORDER = [SortColumn(Event.name_key), SortColumn(Event.id)]
@@ -53,19 +54,22 @@ async def targets_by_id(session: AsyncSession, ids: Sequence[int]) -> list[Targe
     return in_key_order(ids, {row.id: row for row in rows}, None)
 
 
-async def events_by_id(session: AsyncSession, ids: Sequence[int]) -> list[Event | None]:
-    rows = await session.scalars(select(Event).where(Event.id.in_(ids)))
+async def events_by_id(session: AsyncSession, ids: Sequence[int]) -> list[EventRow | None]:
+    query = select(*columns_of(EventRow._fields, Event)).where(Event.id.in_(ids))
+    rows = map(EventRow._make, await session.execute(query))
     return in_key_order(ids, {row.id: row for row in rows}, None)
 
 
 async def interlocutor_types_by_link_id(
     session: AsyncSession, ids: Sequence[int]
-) -> list[list[InterlocutorType]]:
-    return await members_by_owner(
+) -> list[list[InterlocutorTypeRow]]:
+    return await member_rows_by_owner(
         session,
         ids,
         owner=ContactLinkInterlocutorType.link_id,
         member=InterlocutorType,
+        fields=InterlocutorTypeRow._fields,
+        make=InterlocutorTypeRow._make,
         joined_on=InterlocutorType.code == ContactLinkInterlocutorType.type_code,
         order_by=(InterlocutorType.label, InterlocutorType.code),
     )

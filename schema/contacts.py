@@ -9,6 +9,7 @@ from db import models
 from resolvers import contacts, history
 from resolvers.loaders import now_or_later
 from resolvers.paging import MAX_PAGE_SIZE
+from resolvers.rows import LinkRow, OrganizationRow
 from schema.contact_values import Civility, ContactStatus, SocialNetwork, SocialProfile
 from schema.context import Context, Info
 from schema.duplicates import DuplicateCandidate, candidates
@@ -22,7 +23,7 @@ from schema.permissions import StaffOnly
 from schema.reference import EventParticipation, InterlocutorType, Target
 
 
-def _organization(row: models.Organization | None) -> Organization:
+def _organization(row: OrganizationRow | None) -> Organization:
     if row is None:  # a foreign key guarantees it; say so loudly if it ever breaks
         raise LookupError("a link's organisation is missing")
     return organization_from_row(row)
@@ -48,7 +49,7 @@ class ContactLink(Node):
     receives_reminders_all_sites: bool
 
     @classmethod
-    def from_row(cls, row: models.ContactLink) -> "ContactLink":
+    def from_row(cls, row: models.ContactLink | LinkRow) -> "ContactLink":
         return cls(
             id=strawberry.ID(to_global_id("ContactLink", row.id)),
             pk=row.id,

@@ -10,6 +10,7 @@ from resolvers import interlocutors, organizations
 from resolvers.contact_lists import ContactFilter as ContactScope
 from resolvers.loaders import now_or_later
 from resolvers.paging import PageRequest
+from resolvers.rows import OrganizationRow, SiteRow
 from schema.contact_values import LazyLink
 from schema.context import Context, Info
 from schema.ids import to_global_id
@@ -78,7 +79,7 @@ _TYPES: dict[models.OrganizationKind, type[Client] | type[Supplier] | type[Third
 }
 
 
-def organization_from_row(row: models.Organization) -> Client | Supplier | ThirdParty:
+def organization_from_row(row: models.Organization | OrganizationRow) -> Client | Supplier | ThirdParty:
     """The GraphQL type of an organisation row, by its kind."""
     type_ = _TYPES[row.kind]
     common: dict[str, Any] = {
@@ -102,7 +103,7 @@ class Site(Node):
     city: str | None
 
     @classmethod
-    def from_row(cls, row: models.Site) -> "Site":
+    def from_row(cls, row: models.Site | SiteRow) -> "Site":
         return cls(
             id=strawberry.ID(to_global_id("Site", row.id)),
             pk=row.id,

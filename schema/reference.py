@@ -12,6 +12,7 @@ from resolvers.contact_lists import ContactFilter as ContactScope
 from resolvers.global_ids import pair_key, text_key
 from resolvers.loaders import now_or_later
 from resolvers.paging import Page, PageRequest
+from resolvers.rows import EventRow, InterlocutorTypeRow, ParticipationRow, TargetRow
 from schema.contact_values import LazyContact
 from schema.context import Context, Info
 from schema.ids import to_global_id
@@ -31,7 +32,7 @@ class InterlocutorType(Node):
     archived: bool
 
     @classmethod
-    def from_row(cls, row: models.InterlocutorType) -> "InterlocutorType":
+    def from_row(cls, row: models.InterlocutorType | InterlocutorTypeRow) -> "InterlocutorType":
         return cls(
             id=strawberry.ID(to_global_id("InterlocutorType", row.code)),
             code=row.code,
@@ -47,7 +48,7 @@ class Target(Node):
     description: str | None
 
     @classmethod
-    def from_row(cls, row: models.Target) -> "Target":
+    def from_row(cls, row: models.Target | TargetRow) -> "Target":
         return cls(
             id=strawberry.ID(to_global_id("Target", row.id)),
             pk=row.id,
@@ -69,7 +70,7 @@ class Event(Node):
     location: str | None
 
     @classmethod
-    def from_row(cls, row: models.Event) -> "Event":
+    def from_row(cls, row: models.Event | EventRow) -> "Event":
         return cls(
             id=strawberry.ID(to_global_id("Event", row.id)),
             pk=row.id,
@@ -105,7 +106,7 @@ class EventParticipation(Node):
     status: ParticipationStatus
 
     @classmethod
-    def from_row(cls, row: models.EventParticipation) -> "EventParticipation":
+    def from_row(cls, row: models.EventParticipation | ParticipationRow) -> "EventParticipation":
         return cls(
             id=strawberry.ID(to_global_id("EventParticipation", row.event_id, row.contact_id)),
             event_pk=row.event_id,
@@ -124,7 +125,7 @@ class EventParticipation(Node):
         return contact
 
 
-def _event(row: models.Event | None) -> Event:
+def _event(row: EventRow | None) -> Event:
     if row is None:  # a foreign key guarantees it; say so loudly if it ever breaks
         raise LookupError("an event is missing")
     return Event.from_row(row)
