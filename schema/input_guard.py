@@ -49,9 +49,7 @@ def _is_query(operation: Any) -> bool:
 
 def arguments_problem(document: DocumentNode, variables: dict[str, Any]) -> str | None:
     """The first problem with the arguments of `document`, as a sentence, or None."""
-    collector = _Arguments()
-    visit(document, collector)
-    for argument in collector.found:
+    for argument in _arguments_of(document):
         try:
             value = value_from_ast_untyped(argument.value, variables)
         except RecursionError:
@@ -60,6 +58,25 @@ def arguments_problem(document: DocumentNode, variables: dict[str, Any]) -> str 
         if problem is not None:
             return problem
     return None
+
+
+# The argument nodes of the documents seen last, by document: parsed documents are cached
+# (schema.guards), and walking a whole document for each request cost as much as a field's worth
+# of the answer.
+CACHED_DOCUMENTS = 256
+_arguments: dict[int, tuple[DocumentNode, list[ArgumentNode]]] = {}
+
+
+def _arguments_of(document: DocumentNode) -> list[ArgumentNode]:
+    cached = _arguments.get(id(document))
+    if cached is not None and cached[0] is document:
+        return cached[1]
+    collector = _Arguments()
+    visit(document, collector)
+    if len(_arguments) >= CACHED_DOCUMENTS:
+        _arguments.clear()
+    _arguments[id(document)] = (document, collector.found)
+    return collector.found
 
 
 class _Arguments(Visitor):
