@@ -11,8 +11,12 @@ from typing import Any
 
 from graphql import (
     GraphQLAbstractType,
+    GraphQLBoolean,
+    GraphQLID,
+    GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLString,
     OperationType,
     is_abstract_type,
 )
@@ -205,12 +209,28 @@ def _attribute_leaf(
     """A scalar or enum read from an attribute: the commonest field, with nothing to await
     (Carnet's types hold no awaitable in a plain attribute)."""
     parent_name, return_type, details = site.parent_type.name, site.field_def.type, errors.details
+    nullable = not isinstance(return_type, GraphQLNonNull)
+    unchanged = _unchanged_class(
+        return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
+    )
 
     def attribute_leaf(run: Run, source: Any, path: Path | None) -> Any:
         try:
-            return complete(run, getattr(source, name), None)
+            value = getattr(source, name)
+            if value.__class__ is unchanged or (value is None and nullable):
+                return value  # what completing it would answer, without the calls
+            return complete(run, value, None)
         except Exception as error:
             run.executor.handle_field_error(error, return_type, details, Path(path, key, parent_name))
             return None
 
     return attribute_leaf
+
+
+def _unchanged_class(type_: GraphQLOutputType) -> type | None:
+    """The Python class whose values a built-in scalar coerces to themselves (a `str` for
+    String and ID, a `bool` for Boolean), or None: those are answered as they are."""
+    for scalar, python in ((GraphQLString, str), (GraphQLID, str), (GraphQLBoolean, bool)):
+        if type_ is scalar:
+            return python
+    return None
