@@ -1,7 +1,9 @@
 """The cost limit: what a query may return, counted GitHub's way, refused before it runs.
 
 Each connection counts its `first`/`last` (50 when neither is given), each plain list of objects
-counts 10; counts multiply along each path and the products are summed over the document.
+counts 10, or the length of the list it is asked for (`nodes(ids:)` returns one object per id:
+50,000 ids in a body of 1 MiB counted 10); counts multiply along each path and the products are
+summed over the document.
 `contacts(first: 100) { links { sites } }` costs 100 + 100*10 + 100*10*10 = 11,100.
 
 No maintained Python library computes this connection-aware cost for graphql-core (the ones
@@ -28,6 +30,7 @@ from graphql import (
     GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
+    ListValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
     VariableNode,
@@ -162,8 +165,20 @@ def _count(
     if _is_connection(parent):  # `edges` and `nodes` of a connection: counted by the connection
         return 0
     if isinstance(returned, GraphQLList) and is_composite_type(named):
-        return PLAIN_LIST
+        return _asked_for(field, variables) or PLAIN_LIST
     return 0
+
+
+def _asked_for(field: FieldNode, variables: dict[str, Any]) -> int:
+    """The length of the longest list argument (`nodes(ids:)`): one object per item; 0 for none."""
+    longest = 0
+    for argument in field.arguments or ():
+        value = argument.value
+        if isinstance(value, ListValueNode):
+            longest = max(longest, len(value.values))
+        elif isinstance(value, VariableNode) and isinstance(variables.get(value.name.value), list):
+            longest = max(longest, len(variables[value.name.value]))
+    return longest
 
 
 @cache

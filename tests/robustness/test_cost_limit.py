@@ -6,6 +6,7 @@ from typing import Any
 import httpx
 
 from resolvers.access import Role
+from resolvers.global_ids import to_global_id
 from tests import factories
 from tests.conftest import bearer
 
@@ -100,3 +101,37 @@ async def test_a_page_size_given_as_a_variable_counts_its_value(db: Any, client:
     large = await client.post("/graphql", json={"query": query, "variables": {"n": 100}}, headers=bearer())
     assert "errors" not in small.json()  # 10 + 10*10 + 100*10 = 1,110
     assert large.json()["errors"][0]["extensions"]["cost"] == 100 + 100 * 10 + 1_000 * 100
+
+
+NODES = "query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Contact { lastName links { sites { id } } } } }"
+
+
+async def test_nodes_count_the_ids_asked_for(db: Any, client: httpx.AsyncClient) -> None:
+    """`nodes(ids:)` returns one object per id: 4,600 ids (a body of ~100 KB) cost 4,600 +
+    46,000 links + 460,000 sites, not the 10 + 100 + 1,000 of a plain list."""
+    person = await factories.contact(db, "Martin", at=await factories.client(db))
+    ids = [to_global_id("Contact", person.id)] * 4_600
+    refused = (
+        await client.post("/graphql", json={"query": NODES, "variables": {"ids": ids}}, headers=bearer())
+    ).json()
+    assert refused.get("data") is None
+    assert refused["errors"][0]["extensions"] == {
+        "code": "QUERY_TOO_COMPLEX",
+        "cost": 510_600,
+        "limit": 50_000,
+    }
+    assert refused["extensions"]["queryStats"]["sqlStatements"] == 0  # nothing ran
+
+    two = (
+        await client.post("/graphql", json={"query": NODES, "variables": {"ids": ids[:2]}}, headers=bearer())
+    ).json()
+    assert "errors" not in two
+    assert [node["lastName"] for node in two["data"]["nodes"]] == ["Martin", "Martin"]
+
+
+async def test_a_literal_list_of_ids_counts_its_length(db: Any, client: httpx.AsyncClient) -> None:
+    ids = ", ".join(f'"{to_global_id("Contact", n)}"' for n in range(1, 4_601))
+    query = "{ nodes(ids: [" + ids + "]) { ... on Contact { lastName links { sites { id } } } } }"
+    body = (await _post(client, query)).json()
+    assert body.get("data") is None
+    assert body["errors"][0]["extensions"] == {"code": "QUERY_TOO_COMPLEX", "cost": 510_600, "limit": 50_000}
