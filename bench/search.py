@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from bench import servers
 from bench.load import Target, fetch
-from db.engine import Database, QueryStats, current_stats, open_database
+from db.engine import Database, open_database
+from db.statements import QueryStats, current_stats
 from resolvers.access import Role, Viewer
 from resolvers.contact_lists import ContactFilter, count_contacts, list_contacts
 from resolvers.paging import PageRequest

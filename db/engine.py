@@ -1,13 +1,10 @@
 """Engines and session factories, with what each database engine needs to behave well."""
 
 import asyncio
-import time
 import uuid
-import weakref
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,65 +18,11 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from db.statements import count_statements
+from db.write_gate import WRITE_DEADLINE_SECONDS, WriteGate
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
-# How long a write may wait for its turn before it is answered SERVICE_BUSY. Under the load of
-# bench/load.py (50 clients) SQLite writes wait well under a second for their turn.
-WRITE_DEADLINE_SECONDS = 10.0
 _WRITE_OPTION = "carnet_write"
-
-
-@dataclass
-class QueryStats:
-    """SQL statements run, and time spent in them, for one request."""
-
-    statements: int = 0
-    seconds: float = 0.0
-    _started: list[float] = field(default_factory=list)
-
-
-current_stats: ContextVar[QueryStats | None] = ContextVar("current_stats", default=None)
-
-
-@dataclass
-class RequestCount:
-    """SQL statements of one HTTP request, whatever part of it ran them (logs and metrics)."""
-
-    statements: int = 0
-
-
-request_count: ContextVar[RequestCount | None] = ContextVar("request_count", default=None)
-
-
-class WriteBusy(Exception):
-    """A write could not get the database before its deadline: the caller should retry."""
-
-
-class WriteGate:
-    """The writes of one process, one at a time and in order of arrival, each with a deadline.
-
-    SQLite takes one writer at a time; left to its busy loop, waiting writers poll and some
-    wait past the busy timeout and fail ("database is locked"). An asyncio lock is a fair
-    queue (first come, first served). One lock per event loop: a lock is bound to its loop.
-    """
-
-    def __init__(self, deadline: float) -> None:
-        self.deadline = deadline
-        self._locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
-            weakref.WeakKeyDictionary()
-        )
-
-    @asynccontextmanager
-    async def turn(self) -> AsyncIterator[None]:
-        lock = self._locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
-        try:
-            async with asyncio.timeout(self.deadline):
-                await lock.acquire()
-        except TimeoutError:
-            raise WriteBusy(f"No turn to write within {self.deadline:g} s.") from None
-        try:
-            yield
-        finally:
-            lock.release()
 
 
 @dataclass(frozen=True)
@@ -222,7 +165,7 @@ def open_database(
     engine = create_async_engine(url, echo=echo, hide_parameters=True, **arguments)
     if engine.dialect.name == "sqlite":
         _prepare_sqlite(engine)
-    _count_statements(engine)
+    count_statements(engine)
     writing = engine.execution_options(**{_WRITE_OPTION: True})
     return Database(
         engine=engine,
@@ -286,33 +229,3 @@ def _prepare_sqlite(engine: AsyncEngine) -> None:
     def on_begin(connection: Connection) -> None:
         writing = connection.get_execution_options().get(_WRITE_OPTION, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
-
-
-def _count_statements(engine: AsyncEngine) -> None:
-    @event.listens_for(engine.sync_engine, "before_cursor_execute")
-    def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        # SQLite's explicit BEGIN is bookkeeping, not a statement of the request: skip it so
-        # both engines count alike.
-        if statement.startswith("BEGIN"):
-            return
-        stats, count = current_stats.get(), request_count.get()
-        if stats is not None:
-            stats._started.append(time.perf_counter())
-        if count is not None:
-            count.statements += 1
-
-    @event.listens_for(engine.sync_engine, "after_cursor_execute")
-    def after(*_args: Any) -> None:
-        _finish()
-
-    # A statement that fails ran all the same: count it too.
-    @event.listens_for(engine.sync_engine, "handle_error")
-    def failed(_context: Any) -> None:
-        _finish()
-
-
-def _finish() -> None:
-    stats = current_stats.get()
-    if stats is not None and stats._started:
-        stats.statements += 1
-        stats.seconds += time.perf_counter() - stats._started.pop()

@@ -18,7 +18,7 @@ from strawberry.extensions import (
 )
 from strawberry.schema.schema import validate_document
 
-from db.engine import QueryStats, current_stats
+from db.statements import QueryStats, current_stats
 from schema.context import Context
 from schema.cost import MAX_EXPANDED_SELECTIONS, CostGuard, expanded_selections, too_many_selections
 from schema.document_thread import in_thread

@@ -43,7 +43,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.constraints import broken_unique
-from db.engine import WriteBusy
+from db.write_gate import WriteBusy
 from resolvers.access import Actor
 from resolvers.errors import DomainError, ErrorCode, Problem
 from schema.context import Context, Info

@@ -19,7 +19,7 @@ import orjson
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from db.engine import RequestCount, request_count
+from db.statements import RequestCount, request_count
 
 REQUEST_ID = "carnet.request_id"
 VIEWER = "carnet.viewer"

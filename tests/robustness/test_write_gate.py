@@ -8,7 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
-from db.engine import Database, WriteBusy, WriteGate, open_database
+from db.engine import Database, open_database
+from db.write_gate import WriteBusy, WriteGate
 from resolvers.global_ids import to_global_id
 from server.app import create_app
 from server.settings import Settings
