@@ -6,20 +6,25 @@ profile, the same folded name at the same organisation, and, weaker, a similar n
 typo, or first and last name swapped). Several signs add up: score = 1 - Π(1 - weight).
 
 For one contact every sign is found through an index in one statement (lower-cased e-mails
-and profiles, phones, folded names read last-first and first-last); the similar-name check
-only reads the contacts of the contact's own organisations that share its first or its last
-name. `duplicate_groups` reads the whole base (it is the base's clean-up list).
+and profiles, phones, folded names read last-first and first-last), which also reads the
+candidates' cards; the similar-name check only reads the contacts of the contact's own
+organisations that share its first or its last name. `duplicate_groups` reads the whole base
+(it is the base's clean-up list).
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from enum import Enum
+from functools import cache
 
 from sqlalchemy import (
+    BindParameter,
+    Integer,
     Select,
     SQLColumnExpression,
     Subquery,
     and_,
+    bindparam,
     func,
     literal,
     or_,
@@ -60,6 +65,8 @@ class Candidate:
     contact_id: int
     reasons: tuple[Reason, ...]
     score: float
+    # Its card, read by the look-up's own statement: showing it costs no other read.
+    row: Contact | None = field(default=None, compare=False, repr=False)
 
 
 def score(reasons: Iterable[Reason]) -> float:
@@ -112,8 +119,23 @@ def _row(contact_id: SQLColumnExpression[int], reason: str) -> Select[int, str]:
     return select(contact_id.label("contact_id"), literal(reason).label("reason"))
 
 
-def _lookup_query(contact_id: int) -> Subquery:
-    """Every contact sharing a sign with `contact_id`, as (contact id, reason) rows, one statement."""
+@cache
+def _lookup() -> Select[str, str, str, Contact]:
+    """The look-up for the contact bound as `contact_id`: (reason, keys, card) rows, one statement.
+
+    Built once: building it is a few milliseconds of Python, more than running it."""
+    found = _shared_signs(bindparam("contact_id", type_=Integer))
+    # The keys as columns: in a write transaction the session may hold the contact with keys
+    # the write has just refreshed by a statement of its own.
+    return (
+        select(found.c.reason, Contact.last_name_key, Contact.first_name_key, Contact)
+        .join(Contact, Contact.id == found.c.contact_id)
+        .where(or_(Contact.status != ContactStatus.MERGED, found.c.reason == _SELF))
+    )
+
+
+def _shared_signs(contact_id: BindParameter[int]) -> Subquery:
+    """Every contact sharing a sign with `contact_id`, as (contact id, reason) rows."""
     me_link = ContactLink.contact_id == contact_id
     emails = union(
         select(func.lower(Contact.email)).where(Contact.id == contact_id, Contact.email.is_not(None)),
@@ -161,26 +183,23 @@ def _lookup_query(contact_id: int) -> Subquery:
 
 
 async def possible_duplicates(session: AsyncSession, contact_id: int, *, limit: int = 10) -> list[Candidate]:
-    """The contacts that may be `contact_id`'s person, best first (then by id); merged ones never."""
-    found = _lookup_query(contact_id)
-    rows = (
-        await session.execute(
-            select(found.c.contact_id, found.c.reason, Contact.last_name_key, Contact.first_name_key)
-            .join(Contact, Contact.id == found.c.contact_id)
-            .where(or_(Contact.status != ContactStatus.MERGED, found.c.reason == _SELF))
-        )
-    ).all()
-    mine = next(((last, first) for cid, reason, last, first in rows if reason == _SELF), None)
+    """The contacts that may be `contact_id`'s person, best first (then by id); merged ones never.
+
+    One statement, which reads the candidates' cards too (`Candidate.row`)."""
+    rows = (await session.execute(_lookup(), {"contact_id": contact_id})).all()
+    mine = next(((last, first) for reason, last, first, _ in rows if reason == _SELF), None)
     if mine is None:
         return []
     reasons: dict[int, set[Reason]] = {}
-    for other, reason, last, first in rows:
-        if other == contact_id or reason == _SELF:
+    cards: dict[int, Contact] = {}
+    for reason, last, first, row in rows:
+        if row.id == contact_id or reason == _SELF:
             continue
         named = name_reason(mine, (last, first)) if reason == _NAMES else Reason(reason)
         if named is not None:
-            reasons.setdefault(other, set()).add(named)
-    return ranked(reasons)[:limit]
+            reasons.setdefault(row.id, set()).add(named)
+            cards[row.id] = row
+    return [replace(candidate, row=cards[candidate.contact_id]) for candidate in ranked(reasons)[:limit]]
 
 
 def ranked(reasons: dict[int, set[Reason]]) -> list[Candidate]:

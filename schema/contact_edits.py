@@ -1,23 +1,26 @@
 """Creating and editing a contact card: inputs, the contact payload, and the mutations."""
 
+from dataclasses import dataclass
 from datetime import date
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
-from resolvers import card_fields, contact_edits, contacts
+from resolvers import card_fields, contact_edits, contacts, duplicates
+from resolvers.access import Actor
 from resolvers.card_fields import ContactEdit, LinkEdit, Maybe
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.link_fields import NewLink
 from resolvers.organizations import OrganizationRef
 from schema.contact_values import Civility
 from schema.contacts import Contact
-from schema.context import Context, Info
-from schema.duplicates import DuplicateCandidate, candidates
+from schema.context import Context, Info, asks_for
+from schema.duplicates import DuplicateCandidate, shown
 from schema.errors import UserError, user_errors
 from schema.ids import organization_ref, pk_of
 from schema.inputs import UNSET, maybe, or_none
-from schema.mutations import run
+from schema.mutations import Work, run
 from schema.permissions import StaffOnly
 
 
@@ -161,8 +164,9 @@ def contact_edit(source: CreateContactInput | UpdateContactInput) -> ContactEdit
 class ContactPayload:
     contact: Contact | None
     user_errors: list[UserError]
-    # Set by the mutations that warn of duplicates (createContact, quickCreateContact, updateContact).
-    warns: strawberry.Private[bool] = False
+    # Found in the write's own transaction by the mutations that warn of duplicates (createContact,
+    # quickCreateContact, updateContact), and only when the payload asks for them.
+    found: strawberry.Private[tuple[duplicates.Candidate, ...]] = ()
 
     @classmethod
     def of(cls, row: models.Contact) -> "ContactPayload":
@@ -170,9 +174,7 @@ class ContactPayload:
 
     @strawberry.field(description="Contacts that may be the same person (rule 21), best first.")
     async def possible_duplicates(self, info: Info) -> list[DuplicateCandidate]:
-        if not self.warns or self.contact is None:
-            return []
-        return await candidates(info.context, self.contact.pk, 10)
+        return shown(info.context, self.found)
 
     @classmethod
     async def refused(cls, ctx: Context, error: DomainError) -> "ContactPayload":
@@ -188,12 +190,34 @@ async def _current_card(ctx: Context, contact_id: int) -> Contact | None:
     return Contact.from_row(rows[0]) if rows[0] is not None else None
 
 
+@dataclass(frozen=True)
+class Warned:
+    """A contact just written, and its possible duplicates when the payload asks for them."""
+
+    row: models.Contact
+    found: tuple[duplicates.Candidate, ...]
+
+
+def warning_of_duplicates(info: Info, work: Work[models.Contact]) -> Work[Warned]:
+    """`work`, then its contact's possible duplicates (rule 21) in the same transaction: one more
+    statement and no other transaction, run only when the payload asks for `possibleDuplicates`."""
+    asked = asks_for(info, "possibleDuplicates")
+
+    async def warned(session: AsyncSession, actor: Actor) -> Warned:
+        row = await work(session, actor)
+        found = await duplicates.possible_duplicates(session, row.id) if asked else []
+        return Warned(row, tuple(found))
+
+    return warned
+
+
 class WarnsOfDuplicates:
-    """The answer of the mutations that warn of duplicates: a ContactPayload that looks for them."""
+    """The answer of the mutations that warn of duplicates (their work wrapped in
+    `warning_of_duplicates`): a ContactPayload with what the look-up found."""
 
     @staticmethod
-    def of(row: models.Contact) -> ContactPayload:
-        return ContactPayload(contact=Contact.from_row(row), user_errors=[], warns=True)
+    def of(warned: Warned) -> ContactPayload:
+        return ContactPayload(contact=Contact.from_row(warned.row), user_errors=[], found=warned.found)
 
     refused = staticmethod(ContactPayload.refused)
 
@@ -210,12 +234,15 @@ class CardMutations:
         return await run(
             info,
             WARNS_OF_DUPLICATES,
-            lambda session, actor: contact_edits.create_contact(
-                session,
-                actor,
-                fields=input.fields(),
-                link=input.link.new_link(("input", "link")) if input.link else None,
-                affair_ids=input.affair_pks(),
+            warning_of_duplicates(
+                info,
+                lambda session, actor: contact_edits.create_contact(
+                    session,
+                    actor,
+                    fields=input.fields(),
+                    link=input.link.new_link(("input", "link")) if input.link else None,
+                    affair_ids=input.affair_pks(),
+                ),
             ),
         )
 
@@ -226,11 +253,14 @@ class CardMutations:
         return await run(
             info,
             WARNS_OF_DUPLICATES,
-            lambda session, actor: contact_edits.update_contact(
-                session,
-                actor,
-                contact_id=pk_of(input.id, "Contact", ("input", "id")),
-                expected_version=or_none(input.expected_version),
-                fields=input.fields(),
+            warning_of_duplicates(
+                info,
+                lambda session, actor: contact_edits.update_contact(
+                    session,
+                    actor,
+                    contact_id=pk_of(input.id, "Contact", ("input", "id")),
+                    expected_version=or_none(input.expected_version),
+                    fields=input.fields(),
+                ),
             ),
         )

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from typing import TypeAlias
 
 import strawberry
+from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
 
 from db.engine import Database, RequestReads
 from resolvers.access import Viewer
@@ -53,3 +54,18 @@ class Context:
 
 
 Info: TypeAlias = strawberry.Info[Context, None]
+
+
+def asks_for(info: Info, name: str) -> bool:
+    """Whether the current field's selection names `name` (its GraphQL name), fragments included:
+    a mutation can then do in its own transaction what only that field would need."""
+    return any(_names(field.selections, name) for field in info.selected_fields)
+
+
+def _names(selections: list[Selection], name: str) -> bool:
+    for selection in selections:
+        if isinstance(selection, SelectedField) and selection.name == name:
+            return True
+        if isinstance(selection, FragmentSpread | InlineFragment) and _names(selection.selections, name):
+            return True
+    return False

@@ -10,7 +10,7 @@ import strawberry
 
 from resolvers import lifecycle
 from resolvers.card_fields import ContactEdit
-from schema.contact_edits import WARNS_OF_DUPLICATES, CardInput, ContactPayload
+from schema.contact_edits import WARNS_OF_DUPLICATES, CardInput, ContactPayload, warning_of_duplicates
 from schema.contact_values import Civility
 from schema.context import Info
 from schema.ids import pk_of
@@ -68,11 +68,14 @@ class LifecycleMutations:
         return await run(
             info,
             WARNS_OF_DUPLICATES,
-            lambda session, actor: lifecycle.quick_create_contact(
-                session,
-                actor,
-                affair_id=pk_of(input.affair_id, "Affair", ("input", "affairId")),
-                fields=input.fields(),
+            warning_of_duplicates(
+                info,
+                lambda session, actor: lifecycle.quick_create_contact(
+                    session,
+                    actor,
+                    affair_id=pk_of(input.affair_id, "Affair", ("input", "affairId")),
+                    fields=input.fields(),
+                ),
             ),
         )
 
