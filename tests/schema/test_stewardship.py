@@ -144,6 +144,41 @@ async def test_create_warns_of_duplicates_and_still_creates(db: Database, graphq
     assert bad.errors is not None and bad.errors[0].extensions["code"] == "BAD_USER_INPUT"  # type: ignore[index]
 
 
+async def test_the_warning_costs_create_one_statement_which_brings_the_candidates_cards(
+    db: Database, graphql: GraphQL
+) -> None:
+    acme = await factories.client(db)
+    known = await factories.contact(db, "Dupont", "Marie", at=acme, email="marie.dupont@acme.fr")
+
+    async def statements(selection: str, last_name: str, email: str) -> Any:
+        document = CREATE.replace("possibleDuplicates { contact { id } reasons score }", selection)
+        link = {"organizationId": gid("Client", acme.id)}
+        result = await graphql(document, {"input": {"lastName": last_name, "email": email, "link": link}})
+        assert result.errors is None
+        payload: Any = result.data["createContact"]  # type: ignore[index]
+        stats: Any = result.extensions["queryStats"]  # type: ignore[index]
+        assert payload["userErrors"] == []
+        return payload.get("possibleDuplicates"), stats["sqlStatements"]
+
+    without, plain = await statements("", "Martin", "paul.martin@acme.fr")
+    warned, looked_up = await statements(
+        "possibleDuplicates { contact { id lastName } reasons }", "Dupond", "MARIE.DUPONT@acme.fr"
+    )
+
+    # Asked through a fragment, under an alias: found all the same.
+    fragment = """mutation ($input: CreateContactInput!) { createContact(input: $input) { ...Created } }
+      fragment Created on ContactPayload { ... on ContactPayload { twins: possibleDuplicates { score } } }"""
+    link = {"organizationId": gid("Client", acme.id)}
+    spread = await graphql(fragment, {"input": {"lastName": "Martin", "link": link}})
+
+    assert spread.data == {"createContact": {"twins": [{"score": 0.85}]}}
+    assert without is None
+    assert warned == [
+        {"contact": {"id": gid("Contact", known.id), "lastName": "Dupont"}, "reasons": ["SAME_EMAIL"]}
+    ]
+    assert looked_up == plain + 1
+
+
 async def test_erasure_and_exports_are_the_admins_and_are_recorded(db: Database, graphql: GraphQL) -> None:
     acme = await factories.client(db)
     person = await factories.contact(db, "Dupont", "Marie", at=acme, email="marie@acme.fr")
