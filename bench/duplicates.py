@@ -16,9 +16,10 @@ groups holding a planted pair ÷ all groups. The demo generator also makes its o
 and are reported apart.
 
 Cost: `createContact` through the schema (no HTTP), `--creates` times with and without asking
-for `possibleDuplicates`, alternating, on each `--cost-url` database (seeded by bench/seed.py);
-the medians and their ratio. The names come from the base, at a random client, so that the
-name probe reads an organisation of the usual size; e-mails and phones are new.
+for `possibleDuplicates`, one by one in turn, `--rounds` times, on each `--cost-url` database
+(seeded by bench/seed.py); the medians and their ratio. The names come from the base, at a
+random client, so that the name probe reads an organisation of the usual size; e-mails and
+phones are new.
 """
 
 import argparse
@@ -235,11 +236,14 @@ async def cost(url: str, creates: int, rounds: int) -> dict[str, float]:
         assert result.data is not None and result.data["createContact"]["userErrors"] == [], result.data
         return elapsed
 
+    # Per round, the median of each; creates with and without take turns one by one, so that a
+    # shared machine's load, which comes and goes, weighs on both alike.
     timings: dict[bool, list[float]] = {True: [], False: []}
     try:
         for _ in range(rounds):
-            for with_check in (False, True):
-                timings[with_check].append(statistics.median([await one(with_check) for _ in range(creates)]))
+            pairs = [(await one(False), await one(True)) for _ in range(creates)]
+            for index, asked in enumerate((False, True)):
+                timings[asked].append(statistics.median(pair[index] for pair in pairs))
     finally:
         await db.dispose()
     without, with_check = statistics.median(timings[False]), statistics.median(timings[True])
