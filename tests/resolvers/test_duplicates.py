@@ -44,6 +44,35 @@ async def test_each_sign_is_found_with_its_reason_and_score(db: Database) -> Non
     assert merged.id not in [candidate.contact_id for candidate in found]
 
 
+async def test_the_same_social_profile_is_a_sign_case_aside_and_groups_too(db: Database) -> None:
+    acme = await factories.client(db)
+    other = await factories.client(db, code="OTHER", name="Other")
+    profile = "https://www.linkedin.com/in/marie-dupont"
+    me = await factories.contact(db, "Dupont", "Marie", at=acme, linkedin_url=profile)
+    same = await factories.contact(
+        db, "Autre", "Nom", at=other, linkedin_url="https://www.LinkedIn.com/in/Marie-Dupont"
+    )
+    shouted = await factories.contact(db, "Encore", "Autre", at=other, linkedin_url=profile.upper())
+    await factories.contact(
+        db, "Tiers", "Luc", at=other, linkedin_url="https://www.linkedin.com/in/marie-dupond"
+    )
+    await factories.contact(db, "Sans", "Profil", at=other)  # no profile: never a sign with another
+    await factories.contact(db, "Vide", "Aussi", at=other)
+    await factories.contact(db, "Fusion", "Née", at=other, linkedin_url=profile, status=ContactStatus.MERGED)
+
+    async with db.read() as session:
+        found = await possible_duplicates(session, me.id)
+        groups = await duplicate_groups(session)
+
+    assert found == [
+        Candidate(same.id, (Reason.SAME_SOCIAL_PROFILE,), 0.9),
+        Candidate(shouted.id, (Reason.SAME_SOCIAL_PROFILE,), 0.9),
+    ]
+    assert [(g.contact_ids, g.reasons, g.score) for g in groups.groups] == [
+        ((me.id, same.id, shouted.id), (Reason.SAME_SOCIAL_PROFILE,), 0.9)
+    ]
+
+
 def test_signs_add_up() -> None:
     assert score([Reason.SAME_EMAIL, Reason.SAME_NAME_AT_ORGANIZATION]) == 0.985
     assert score([]) == 0.0

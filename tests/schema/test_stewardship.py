@@ -144,6 +144,30 @@ async def test_create_warns_of_duplicates_and_still_creates(db: Database, graphq
     assert bad.errors is not None and bad.errors[0].extensions["code"] == "BAD_USER_INPUT"  # type: ignore[index]
 
 
+async def test_create_warns_of_the_same_social_profile(db: Database, graphql: GraphQL) -> None:
+    acme = await factories.client(db)
+    other = await factories.client(db, code="OTHER", name="Other")
+    known = await factories.contact(
+        db, "Dupont", "Marie", at=acme, linkedin_url="https://www.linkedin.com/in/marie-dupont"
+    )
+    result = await graphql(
+        CREATE,
+        {
+            "input": {
+                "lastName": "Martin",
+                "linkedinUrl": "https://www.linkedin.com/in/Marie-Dupont",
+                "link": {"organizationId": gid("Client", other.id)},
+            }
+        },
+    )
+
+    assert result.errors is None
+    assert result.data["createContact"]["userErrors"] == []  # type: ignore[index]
+    assert result.data["createContact"]["possibleDuplicates"] == [  # type: ignore[index]
+        {"contact": {"id": gid("Contact", known.id)}, "reasons": ["SAME_SOCIAL_PROFILE"], "score": 0.9}
+    ]
+
+
 async def test_the_warning_costs_create_one_statement_which_brings_the_candidates_cards(
     db: Database, graphql: GraphQL
 ) -> None:
