@@ -231,3 +231,8 @@ def decode_state(data: dict[str, Any]) -> ContactState:  # decoded JSON, as enco
 
 def dumps(document: dict[str, object]) -> str:
     return json.dumps(document, ensure_ascii=False, sort_keys=True)
+
+
+def transient(state: ContactState) -> Contact:
+    """A contact row built from a state, never added to a session: no statement to read it back."""
+    return Contact(**state.values)

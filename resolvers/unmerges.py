@@ -33,6 +33,7 @@ from resolvers.batches import table_of
 from resolvers.errors import Invalid, NotAllowed, NotFound
 from resolvers.global_ids import to_global_id
 from resolvers.history_text import Difference, ids_text
+from resolvers.merge_plans import MERGEABLE, shown_changes
 from resolvers.merge_states import (
     ACCOUNT_KINDS,
     CONTACT_TABLE,
@@ -40,8 +41,8 @@ from resolvers.merge_states import (
     ContactState,
     decode_state,
     read_states,
+    transient,
 )
-from resolvers.merges import MERGEABLE, shown_changes, transient
 from resolvers.search import refresh_contact_keys
 
 PATH = ("input", "mergeId")

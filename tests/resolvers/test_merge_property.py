@@ -22,7 +22,8 @@ from db.models import (
     ParticipationStatus,
     TargetMember,
 )
-from resolvers.merges import MERGEABLE, FieldChoice, merge_contacts
+from resolvers.merge_plans import MERGEABLE
+from resolvers.merges import FieldChoice, merge_contacts
 from resolvers.search import refresh_contact_keys
 from resolvers.unmerges import unmerge_contacts
 from tests import factories
