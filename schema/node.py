@@ -109,3 +109,8 @@ def show_node(type_name: str, row: Any) -> Any:
     if show is None:
         raise LookupError(f"{type_name} is not registered with a loader")
     return show(row)
+
+
+async def load_nodes(ctx: Context, type_name: str, keys: Sequence[Hashable]) -> list[Any]:
+    """The nodes many foreign keys point to, in one fetch; those not visible here left out."""
+    return [node for node in await _types[type_name].fetch(ctx, list(keys)) if node is not None]

@@ -6,23 +6,27 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from schema.accounts import AccountMutations
+from schema.audit import AuditEntry, AuditQueries
 from schema.batches import BatchMutations
 from schema.compiled.execution import CompiledExecutor
 from schema.contact_edits import CardMutations
 from schema.contact_lists import ContactListQueries
 from schema.contacts import Contact, ContactLink, ExternalCollaborator, ExtranetUser
+from schema.duplicate_groups import DuplicateGroupQueries
+from schema.erasure import ErasureMutations
 from schema.guards import EXTENSIONS
 from schema.lifecycle import LifecycleMutations
 from schema.links import LinkMutations
 from schema.lookups import LookupQueries
 from schema.memberships import MembershipMutations
+from schema.merges import ContactMerge, MergeMutations
 from schema.normalization import NormalizationMutations
 from schema.organization_mutations import OrganizationMutations
 from schema.organizations import Affair, Client, OrganizationQueries, Site, Supplier, ThirdParty
+from schema.personal_data import PersonalDataQueries
 from schema.recipients import RecipientQueries
 from schema.reference import Event, ReferenceQueries, Target
 from schema.reference_mutations import ReferenceMutations
-from schema.stewardship import AuditEntry, ContactMerge, StewardshipMutations, StewardshipQueries
 from schema.viewer import ViewerQueries
 
 
@@ -34,7 +38,9 @@ class Query(
     OrganizationQueries,
     ReferenceQueries,
     RecipientQueries,
-    StewardshipQueries,
+    DuplicateGroupQueries,
+    PersonalDataQueries,
+    AuditQueries,
 ):
     pass
 
@@ -50,7 +56,8 @@ class Mutation(
     MembershipMutations,
     NormalizationMutations,
     AccountMutations,
-    StewardshipMutations,
+    MergeMutations,
+    ErasureMutations,
 ):
     pass
 
