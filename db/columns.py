@@ -3,9 +3,9 @@
 import enum
 import unicodedata
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
-from sqlalchemy import BigInteger, DateTime, Enum, Integer, MetaData, String, TypeDecorator
+from sqlalchemy import BigInteger, DateTime, Enum, Integer, MetaData, String, Table, TypeDecorator
 from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import DeclarativeBase, mapped_column
 
@@ -80,6 +80,12 @@ code_key_column = Annotated[str, mapped_column(String(), default=_code_key_of_in
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's table, typed as one (declarative types `__table__` as a mere FromClause): bulk
+    writes go through Core, without the ORM's per-row bookkeeping."""
+    return cast(Table, model.__table__)
 
 
 def enum_column(cls: type[enum.Enum]) -> Enum:

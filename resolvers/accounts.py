@@ -13,9 +13,9 @@ from typing import Generic, TypeVar
 from sqlalchemy import and_, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.columns import table_of
 from db.models import Contact, ContactLink, ContactStatus, ExternalCollaborator, ExtranetUser
 from resolvers.access import Viewer, visible_contact
-from resolvers.batches import table_of
 from resolvers.errors import ErrorCode, NotAllowed, NotFound, Problem
 from resolvers.selection import ContactSelection, Selected, chunks, select_contacts
 

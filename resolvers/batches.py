@@ -9,13 +9,12 @@ exactly the text `cards.py` records, and writes them with one statement per tabl
 import heapq
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import cast
 
-from sqlalchemy import Table, delete, insert, literal, select, update
+from sqlalchemy import delete, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from db.columns import table_of
 from db.models import (
-    Base,
     Contact,
     ContactChange,
     ContactLink,
@@ -31,12 +30,6 @@ from resolvers.history_text import Difference, new_link_shown, set_change
 from resolvers.link_fields import check_sites
 from resolvers.search import refresh_contact_keys
 from resolvers.selection import ContactSelection, Selected, chunks, select_contacts
-
-
-def table_of(model: type[Base]) -> Table:
-    """A model's table: bulk writes go through Core, without the ORM's per-row bookkeeping."""
-    return cast(Table, model.__table__)
-
 
 CONTACT = table_of(Contact)
 CHANGE = table_of(ContactChange)

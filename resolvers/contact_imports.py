@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.columns import table_of
 from db.models import (
     Affair,
     Base,
@@ -35,7 +36,6 @@ from db.models import (
     TargetMember,
 )
 from resolvers.access import Actor
-from resolvers.batches import table_of
 from resolvers.card_fields import CONTACT_FIELDS, LINK_FIELDS, UNSET, ContactEdit, LinkEdit, cleaned, given
 from resolvers.errors import Path, Problems
 from resolvers.history_text import Difference, contact_shown, differences, link_shown

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import Table, delete, insert, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.columns import table_of
 from db.models import (
     Affair,
     ContactAffair,
@@ -21,7 +22,7 @@ from db.models import (
     TargetMember,
 )
 from resolvers.access import Actor, Viewer
-from resolvers.batches import Changed, record_changes, refuse_if_any, table_of
+from resolvers.batches import Changed, record_changes, refuse_if_any
 from resolvers.errors import ErrorCode, Problems
 from resolvers.history_text import Difference, set_change, status_change
 from resolvers.selection import ContactSelection, Selected, chunks, select_contacts

@@ -17,6 +17,7 @@ from sqlalchemy import CompoundSelect, Date, String, Table, cast, literal, selec
 from sqlalchemy import Enum as SqlEnum
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.columns import table_of
 from db.models import (
     Contact,
     ContactAffair,
@@ -31,7 +32,6 @@ from db.models import (
     TargetMember,
     UtcDateTime,
 )
-from resolvers.batches import table_of
 from resolvers.history_text import Shown, contact_shown, link_shown
 
 CONTACT_TABLE = table_of(Contact)

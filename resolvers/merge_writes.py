@@ -9,9 +9,10 @@ kept one's after, and what moved, for `unmerges` to undo it exactly.
 
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.columns import table_of
 from db.dialect import index_search_tokens
 from db.models import (
     Contact,
@@ -31,7 +32,7 @@ from resolvers.history_text import Difference
 from resolvers.merge_plans import MERGEABLE, Plan
 from resolvers.merge_states import ACCOUNT_KINDS, CONTACT_TABLE, LINK_TABLE, LinkState, dumps, encode_state
 
-FIELD_CHANGE_TABLE: Table = FieldChange.__table__  # type: ignore[assignment]
+FIELD_CHANGE_TABLE = table_of(FieldChange)
 
 
 async def write_merge(

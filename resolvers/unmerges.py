@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.columns import table_of
 from db.models import (
     Contact,
     ContactAffair,
@@ -29,7 +30,6 @@ from db.models import (
 )
 from resolvers import history
 from resolvers.access import Actor
-from resolvers.batches import table_of
 from resolvers.errors import Invalid, NotAllowed, NotFound
 from resolvers.global_ids import to_global_id
 from resolvers.history_text import Difference, ids_text

@@ -15,14 +15,15 @@ from schema.node import Node, node_fetcher
 from schema.pagination import Connection, connection, counter, page_request, read_page
 from schema.permissions import AdminOnly
 
-AuditAction = strawberry.enum(models.AuditAction, name="AuditAction")
+AuditAction = models.AuditAction
+strawberry.enum(AuditAction, name="AuditAction")  # decorates in place: annotate with the class
 
 
 @strawberry.type(description="An access to personal data (rule 23): who, when, what, why, how many.")
 class AuditEntry(Node):
     at: datetime
     actor: str
-    action: AuditAction  # type: ignore[valid-type]
+    action: AuditAction
     subject: str = strawberry.field(description='What was reached: a contact\'s id, "contacts.csv"…')
     reason: str | None
     contact_count: int
@@ -61,4 +62,4 @@ class AuditQueries:
         ctx, request = info.context, page_request(first, after)
         page = await read_page(ctx, lambda session: audit.list_audit(session, page=request))
         nodes = [AuditEntry.from_row(row[0]) for row in page.rows]
-        return connection(page, nodes, counter(ctx, audit.count_audit))  # type: ignore[return-value]
+        return connection(page, nodes, counter(ctx, audit.count_audit))

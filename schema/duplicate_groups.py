@@ -16,7 +16,7 @@ from schema.permissions import StaffOnly
 @strawberry.type
 class DuplicateGroup:
     contact_pks: strawberry.Private[tuple[int, ...]]
-    reasons: list[DuplicateReason]  # type: ignore[valid-type]
+    reasons: list[DuplicateReason]
     score: float
 
     @classmethod

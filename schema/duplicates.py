@@ -13,13 +13,14 @@ from schema.contact_values import LazyContact
 from schema.context import Context, Info
 from schema.node import load_node
 
-DuplicateReason = strawberry.enum(duplicates.Reason, name="DuplicateReason")
+DuplicateReason = duplicates.Reason
+strawberry.enum(DuplicateReason, name="DuplicateReason")  # decorates in place: annotate with the class
 
 
 @strawberry.type(description="A contact that may be the same person (rule 21); score in [0, 1].")
 class DuplicateCandidate:
     contact_pk: strawberry.Private[int]
-    reasons: list[DuplicateReason]  # type: ignore[valid-type]
+    reasons: list[DuplicateReason]
     score: float
 
     @classmethod
