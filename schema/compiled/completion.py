@@ -11,14 +11,15 @@ from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 from graphql import (
+    GraphQLEnumType,
     GraphQLLeafType,
+    GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLScalarType,
     is_abstract_type,
     is_leaf_type,
-    is_list_type,
-    is_non_null_type,
     is_object_type,
 )
 from graphql.execution.collect_fields import FieldDetails
@@ -243,13 +244,13 @@ def wrap(
     nullable_here: bool = True,
 ) -> Completer:
     """The completer of a possibly wrapped type, `named` making the one of the named type."""
-    if is_non_null_type(type_):
-        return non_null(wrap(type_.of_type, named, site, nullable_here=False), site)  # type: ignore[attr-defined]
-    if is_list_type(type_):
-        item_type: GraphQLOutputType = type_.of_type  # type: ignore[attr-defined]
+    if isinstance(type_, GraphQLNonNull):
+        return non_null(wrap(type_.of_type, named, site, nullable_here=False), site)
+    if isinstance(type_, GraphQLList):
+        item_type: GraphQLOutputType = type_.of_type
         inner = list_of(wrap(item_type, named, site), item_type, site)
-    elif is_leaf_type(type_):
-        inner = leaf(type_)  # type: ignore[arg-type]
+    elif isinstance(type_, GraphQLScalarType | GraphQLEnumType):
+        inner = leaf(type_)
     elif is_object_type(type_) or is_abstract_type(type_):
         inner = named(type_)
     else:  # pragma: no cover - every output type is one of the above

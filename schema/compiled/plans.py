@@ -13,12 +13,13 @@ from graphql import (
     GraphQLAbstractType,
     GraphQLBoolean,
     GraphQLID,
+    GraphQLInterfaceType,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLString,
+    GraphQLUnionType,
     OperationType,
-    is_abstract_type,
 )
 from graphql.execution import Executor
 from graphql.execution.collect_fields import FieldDetails, collect_fields
@@ -123,9 +124,11 @@ class Compiler:
         self, type_: GraphQLOutputType, details: list[FieldDetails], site: Site, errors: completion.FieldSite
     ) -> Completer:
         def named(named_type: GraphQLOutputType) -> Completer:
-            if is_abstract_type(named_type):
-                return self.abstract(named_type, details, site)  # type: ignore[arg-type]
-            return self.object(named_type, details)  # type: ignore[arg-type]
+            if isinstance(named_type, GraphQLInterfaceType | GraphQLUnionType):
+                return self.abstract(named_type, details, site)
+            if isinstance(named_type, GraphQLObjectType):
+                return self.object(named_type, details)
+            raise Unsupported(f"no plan completes a {named_type}")  # wrap() passes only these
 
         return completion.wrap(type_, named, errors)
 
