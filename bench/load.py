@@ -120,14 +120,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(command: list[str], port: int, name: str, env: dict[str, str]) -> Iterator[None]:
+def serving(
+    command: list[str], port: int, name: str, env: dict[str, str]
+) -> Iterator[subprocess.Popen[bytes]]:
     """A server process on loopback for the block's duration; its output goes to var/bench/NAME.log."""
     LOGS.mkdir(parents=True, exist_ok=True)
     with (LOGS / f"{name}.log").open("wb") as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **env})
         try:
             _wait_until_listening(port, process)
-            yield
+            yield process
         finally:
             process.terminate()
             try:

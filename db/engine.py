@@ -23,6 +23,13 @@ from db.write_gate import WRITE_DEADLINE_SECONDS, WriteGate
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 _WRITE_OPTION = "carnet_write"
+# The database connections a process keeps, and never more: a request that finds them all busy
+# waits for one. SQLAlchemy's default (5, and 10 more opened for a burst and closed as soon as
+# they are given back) churned under load: each request's loaders take a connection each, so 16
+# clients kept opening and closing connections, each a new PostgreSQL backend, an asyncpg type
+# set-up and statements prepared again (python -m bench.workers: 0.4 to 1.5 connections opened
+# per request). The same 15 at most, kept, open none once warm.
+POOL_SIZE = 15
 
 
 @dataclass(frozen=True)
@@ -153,15 +160,17 @@ def open_database(
     echo: bool = False,
     write_deadline: float = WRITE_DEADLINE_SECONDS,
     transaction_pooler: bool = False,
+    pool_size: int = POOL_SIZE,
 ) -> Database:
     """Create the engine for `url` and the session factories over it.
 
     `transaction_pooler`: PostgreSQL is reached through PgBouncer (or another pooler) in
-    transaction mode, see `TRANSACTION_POOLER_CONNECT_ARGS`.
+    transaction mode, see `TRANSACTION_POOLER_CONNECT_ARGS`. `pool_size`: the PostgreSQL
+    connections the process keeps (see `POOL_SIZE`).
     """
     # hide_parameters: an error's text (and so the log of an internal error) shows the SQL but
     # never the values bound to it, which are personal data.
-    arguments = _engine_arguments(url, transaction_pooler=transaction_pooler)
+    arguments = _engine_arguments(url, transaction_pooler=transaction_pooler, pool_size=pool_size)
     engine = create_async_engine(url, echo=echo, hide_parameters=True, **arguments)
     if engine.dialect.name == "sqlite":
         _prepare_sqlite(engine)
@@ -196,15 +205,16 @@ TRANSACTION_POOLER_CONNECT_ARGS: dict[str, Any] = {
 }
 
 
-def _engine_arguments(url: str, *, transaction_pooler: bool) -> dict[str, Any]:
+def _engine_arguments(url: str, *, transaction_pooler: bool, pool_size: int) -> dict[str, Any]:
     parsed = make_url(url)
+    pool = {"pool_size": pool_size, "max_overflow": 0}
     if parsed.get_backend_name() != "sqlite":
         if transaction_pooler:
-            return {"pool_pre_ping": True, "connect_args": dict(TRANSACTION_POOLER_CONNECT_ARGS)}
-        return {"pool_pre_ping": True}
+            return {**pool, "pool_pre_ping": True, "connect_args": dict(TRANSACTION_POOLER_CONNECT_ARGS)}
+        return {**pool, "pool_pre_ping": True}
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    return {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}}
+    return {**pool, "connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}}
 
 
 def _prepare_sqlite(engine: AsyncEngine) -> None:

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-from db.engine import Database, open_database
+from db.engine import POOL_SIZE, Database, open_database
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/carnet.db"
 DEFAULT_MAX_SELECTION = 100_000
@@ -47,6 +47,8 @@ class Settings:
     # CARNET_DATABASE_POOLER=pgbouncer: PostgreSQL is reached through a pooler in transaction
     # mode, so nothing may be prepared for longer than a transaction (db/engine.py).
     transaction_pooler: bool = False
+    # CARNET_DATABASE_POOL_SIZE: PostgreSQL connections each process keeps, and never more.
+    database_pool_size: int = POOL_SIZE
     # CARNET_PORTAL_DOCUMENTS: the only documents a PORTAL caller may run, keyed by SHA-256.
     portal_documents: Path | None = None
     # What time it is: tests set a fixed clock here (configuration, not a mock).
@@ -72,6 +74,7 @@ class Settings:
             "tracing": _flag(env, "CARNET_TRACING", default=False),
             "max_selection": _positive(env, "CARNET_MAX_SELECTION", DEFAULT_MAX_SELECTION),
             "transaction_pooler": _pooler(env.get("CARNET_DATABASE_POOLER", "")),
+            "database_pool_size": _positive(env, "CARNET_DATABASE_POOL_SIZE", POOL_SIZE),
             "portal_documents": Path(env["CARNET_PORTAL_DOCUMENTS"])
             if env.get("CARNET_PORTAL_DOCUMENTS")
             else None,
@@ -84,7 +87,9 @@ class Settings:
 
     def open_database(self) -> Database:
         """The engine and session factories for these settings' database."""
-        return open_database(self.database_url, transaction_pooler=self.transaction_pooler)
+        return open_database(
+            self.database_url, transaction_pooler=self.transaction_pooler, pool_size=self.database_pool_size
+        )
 
 
 def _secret(raw: str) -> str:

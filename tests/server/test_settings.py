@@ -1,5 +1,6 @@
 """Settings come from the environment once, exactly as written, and a bad value is refused by name."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -7,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, text
 
-from db.engine import Database, unique_statement_name
+from db.engine import POOL_SIZE, Database, unique_statement_name
 from server.app import MAX_BODY_BYTES, create_app
 from server.settings import DEFAULT_DATABASE_URL, DEFAULT_MAX_SELECTION, Settings, SettingsError
 from tests.conftest import NOW, SECRET, bearer
@@ -28,6 +29,7 @@ def test_every_variable_is_read_with_its_exact_value() -> None:
         "CARNET_QUERY_STATS": "yes",
         "CARNET_MAX_SELECTION": "2500",
         "CARNET_DATABASE_POOLER": "PgBouncer",
+        "CARNET_DATABASE_POOL_SIZE": "7",
     }
 
     settings = Settings.from_env(environ)
@@ -40,6 +42,7 @@ def test_every_variable_is_read_with_its_exact_value() -> None:
     assert settings.query_stats is True
     assert settings.max_selection == 2500
     assert settings.transaction_pooler is True
+    assert settings.database_pool_size == 7
 
 
 def test_an_empty_environment_gives_the_defaults() -> None:
@@ -53,6 +56,7 @@ def test_an_empty_environment_gives_the_defaults() -> None:
     assert settings.query_stats is False
     assert settings.max_selection == DEFAULT_MAX_SELECTION == 100_000
     assert settings.transaction_pooler is False
+    assert settings.database_pool_size == POOL_SIZE == 15
 
 
 @pytest.mark.parametrize(
@@ -90,6 +94,7 @@ def test_overrides_win_over_the_environment() -> None:
         ("CARNET_MAX_SELECTION", "-5"),
         ("CARNET_MAX_SELECTION", "1.5"),
         ("CARNET_MAX_SELECTION", "ten"),
+        ("CARNET_DATABASE_POOL_SIZE", "0"),
         ("CARNET_DATABASE_POOLER", "pgpool"),
         ("CARNET_DATABASE_POOLER", "pgbouncer"),  # on the default database, SQLite
     ],
@@ -141,6 +146,27 @@ async def test_behind_pgbouncer_nothing_is_prepared_beyond_a_transaction(databas
         "prepared_statement_name_func": unique_statement_name,
     }
     assert set(direct) & set(POOLER_ARGUMENTS) == set()  # straight to PostgreSQL, the caches stay
+
+
+async def test_a_burst_waits_for_the_pool_s_connections_instead_of_opening_more(database_url: str) -> None:
+    database = Settings.from_env(
+        {"CARNET_DATABASE_URL": database_url, "CARNET_DATABASE_POOL_SIZE": "3"}
+    ).open_database()
+    opened: list[object] = []
+    event.listen(database.engine.sync_engine, "connect", lambda *_: opened.append(None))
+
+    async def read() -> int:
+        async with database.read() as session:
+            await asyncio.sleep(0.01)  # held a while, so that the burst overlaps
+            return int(await session.scalar(text("SELECT 1")) or 0)
+
+    try:
+        answers = [await asyncio.gather(*(read() for _ in range(20))) for _ in range(3)]
+    finally:
+        await database.dispose()
+
+    assert answers == [[1] * 20] * 3
+    assert len(opened) == 3  # 60 sessions, 20 at a time, on the same 3 connections
 
 
 def test_prepared_statement_names_are_unique_across_clients() -> None:
