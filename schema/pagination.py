@@ -62,9 +62,14 @@ def connection(page: Page, nodes: Sequence[Any], counter: Callable[[], Awaitable
 
 
 async def read_page(ctx: Context, fetch: Callable[[AsyncSession], Awaitable[Page]]) -> Page:
-    """Run one page read in its own session; a cursor that is not ours is a GraphQL error."""
+    """Run one page read; a cursor that is not ours is a GraphQL error.
+
+    On the request's shared read connection when there is one (a query): a request that holds a
+    connection must never wait for a second one from the same bounded pool, or a full pool (or
+    PgBouncer's few server connections) deadlocks.
+    """
     try:
-        async with ctx.db.read() as session:
+        async with ctx.reads.read() as session:
             return await fetch(session)
     except BadPageRequest as error:
         raise read_error(str(error)) from error
@@ -93,10 +98,10 @@ async def load_page(loader: DataLoader[L, Page], request: L) -> Page:
 
 
 def counter(ctx: Context, count: Callable[[AsyncSession], Awaitable[int]]) -> Callable[[], Awaitable[int]]:
-    """`totalCount`, run in its own session and only if the client asks for it."""
+    """`totalCount`, only if the client asks for it (on the request's reads, as `read_page`)."""
 
     async def total() -> int:
-        async with ctx.db.read() as session:
+        async with ctx.reads.read() as session:
             return await count(session)
 
     return total
