@@ -1,4 +1,5 @@
-"""Rules 21-23 through GraphQL: roles, payloads, userErrors, and what a merge costs in SQL."""
+"""Rule 21 through GraphQL: merging contacts and undoing it, refused merges as userErrors that
+write nothing, and what a merge costs in SQL statements."""
 
 from typing import Any
 
@@ -8,7 +9,7 @@ from sqlalchemy import insert
 from db.engine import Database
 from db.models import Contact, ContactLink, Organization, OrganizationKind
 from resolvers.access import Role
-from resolvers.global_ids import to_global_id
+from resolvers.global_ids import to_global_id as gid
 from resolvers.search import refresh_contact_keys
 from resolvers.text import fold
 from tests import factories
@@ -19,18 +20,6 @@ MERGE = """mutation ($input: MergeContactsInput!) { mergeContacts(input: $input)
   changes { field before after } userErrors { field code contactId } } }"""
 UNMERGE = """mutation ($input: UnmergeContactsInput!) { unmergeContacts(input: $input) {
   contacts { id status version } userErrors { field code } } }"""
-CREATE = """mutation ($input: CreateContactInput!) { createContact(input: $input) {
-  contact { id } possibleDuplicates { contact { id } reasons score } userErrors { code } } }"""
-GROUPS = """query ($min: Float, $first: Int, $after: String) { duplicateGroups(minScore: $min, first: $first, after: $after) {
-  totalCount pageInfo { hasNextPage endCursor } nodes { contacts { id } reasons score } } }"""
-ANONYMIZE = """mutation ($input: AnonymizeContactInput!) { anonymizeContact(input: $input) {
-  contact { id lastName email } userErrors { field code } } }"""
-EXPORT = """query ($id: ID!, $reason: String!) { personalDataExport(contactId: $id, reason: $reason) { contact { id } json vcard } }"""
-AUDIT = """{ auditLog(first: 10) { totalCount edges { node { id actor action subject reason contactCount } } } }"""
-
-
-def gid(type_name: str, pk: int) -> str:
-    return to_global_id(type_name, pk)
 
 
 async def test_a_merge_and_its_undo_through_graphql(db: Database, graphql: GraphQL) -> None:
@@ -105,137 +94,6 @@ async def test_refused_merges_are_user_errors_and_write_nothing(db: Database, gr
     )
     assert refused.errors is not None and refused.errors[0].extensions["code"] == "FORBIDDEN"  # type: ignore[index]
     assert await factories.database_state(db) == state
-
-
-async def test_create_warns_of_duplicates_and_still_creates(db: Database, graphql: GraphQL) -> None:
-    acme = await factories.client(db)
-    known = await factories.contact(db, "Dupont", "Marie", at=acme, email="Marie.Dupont@acme.fr")
-    result = await graphql(
-        CREATE,
-        {
-            "input": {
-                "lastName": "Dupond",
-                "firstName": "Marie",
-                "email": "marie.dupont@ACME.fr",
-                "link": {"organizationId": gid("Client", acme.id)},
-            }
-        },
-    )
-    assert result.errors is None
-    payload = result.data["createContact"]  # type: ignore[index]
-    assert payload["contact"] is not None and payload["userErrors"] == []
-    assert payload["possibleDuplicates"] == [
-        {
-            "contact": {"id": gid("Contact", known.id)},
-            "reasons": ["SAME_EMAIL", "SIMILAR_NAME_AT_ORGANIZATION"],
-            "score": 0.98,
-        }
-    ]
-    groups = await graphql(GROUPS, {"first": 1})
-    assert groups.data["duplicateGroups"]["totalCount"] == 1  # type: ignore[index]
-    portal = await graphql(
-        "query ($id: ID!) { node(id: $id) { ... on Contact { possibleDuplicates { score } } } }",
-        {"id": gid("Contact", known.id)},
-        role=Role.PORTAL,
-    )
-    assert portal.data == {"node": {"possibleDuplicates": None}}
-    assert portal.errors is not None and portal.errors[0].extensions["code"] == "FORBIDDEN"  # type: ignore[index]
-    bad = await graphql(GROUPS, {"min": 2.0})
-    assert bad.errors is not None and bad.errors[0].extensions["code"] == "BAD_USER_INPUT"  # type: ignore[index]
-
-
-async def test_create_warns_of_the_same_social_profile(db: Database, graphql: GraphQL) -> None:
-    acme = await factories.client(db)
-    other = await factories.client(db, code="OTHER", name="Other")
-    known = await factories.contact(
-        db, "Dupont", "Marie", at=acme, linkedin_url="https://www.linkedin.com/in/marie-dupont"
-    )
-    result = await graphql(
-        CREATE,
-        {
-            "input": {
-                "lastName": "Martin",
-                "linkedinUrl": "https://www.linkedin.com/in/Marie-Dupont",
-                "link": {"organizationId": gid("Client", other.id)},
-            }
-        },
-    )
-
-    assert result.errors is None
-    assert result.data["createContact"]["userErrors"] == []  # type: ignore[index]
-    assert result.data["createContact"]["possibleDuplicates"] == [  # type: ignore[index]
-        {"contact": {"id": gid("Contact", known.id)}, "reasons": ["SAME_SOCIAL_PROFILE"], "score": 0.9}
-    ]
-
-
-async def test_the_warning_costs_create_one_statement_which_brings_the_candidates_cards(
-    db: Database, graphql: GraphQL
-) -> None:
-    acme = await factories.client(db)
-    known = await factories.contact(db, "Dupont", "Marie", at=acme, email="marie.dupont@acme.fr")
-
-    async def statements(selection: str, last_name: str, email: str) -> Any:
-        document = CREATE.replace("possibleDuplicates { contact { id } reasons score }", selection)
-        link = {"organizationId": gid("Client", acme.id)}
-        result = await graphql(document, {"input": {"lastName": last_name, "email": email, "link": link}})
-        assert result.errors is None
-        payload: Any = result.data["createContact"]  # type: ignore[index]
-        stats: Any = result.extensions["queryStats"]  # type: ignore[index]
-        assert payload["userErrors"] == []
-        return payload.get("possibleDuplicates"), stats["sqlStatements"]
-
-    without, plain = await statements("", "Martin", "paul.martin@acme.fr")
-    warned, looked_up = await statements(
-        "possibleDuplicates { contact { id lastName } reasons }", "Dupond", "MARIE.DUPONT@acme.fr"
-    )
-
-    # Asked through a fragment, under an alias: found all the same.
-    fragment = """mutation ($input: CreateContactInput!) { createContact(input: $input) { ...Created } }
-      fragment Created on ContactPayload { ... on ContactPayload { twins: possibleDuplicates { score } } }"""
-    link = {"organizationId": gid("Client", acme.id)}
-    spread = await graphql(fragment, {"input": {"lastName": "Martin", "link": link}})
-
-    assert spread.data == {"createContact": {"twins": [{"score": 0.85}]}}
-    assert without is None
-    assert warned == [
-        {"contact": {"id": gid("Contact", known.id), "lastName": "Dupont"}, "reasons": ["SAME_EMAIL"]}
-    ]
-    assert looked_up == plain + 1
-
-
-async def test_erasure_and_exports_are_the_admins_and_are_recorded(db: Database, graphql: GraphQL) -> None:
-    acme = await factories.client(db)
-    person = await factories.contact(db, "Dupont", "Marie", at=acme, email="marie@acme.fr")
-    contact_id = gid("Contact", person.id)
-    for role in (Role.STAFF, Role.PORTAL):
-        state = await factories.database_state(db)
-        refused = await graphql(ANONYMIZE, {"input": {"contactId": contact_id, "reason": "RGPD"}}, role=role)
-        assert refused.errors is not None and refused.errors[0].extensions["code"] == "FORBIDDEN"  # type: ignore[index]
-        exported = await graphql(EXPORT, {"id": contact_id, "reason": "RGPD"}, role=role)
-        assert exported.data == {"personalDataExport": None}
-        assert await factories.database_state(db) == state
-
-    exported = await graphql(EXPORT, {"id": contact_id, "reason": "Demande d'accès"}, role=Role.ADMIN)
-    assert exported.errors is None
-    assert '"email": "marie@acme.fr"' in exported.data["personalDataExport"]["json"]  # type: ignore[index]
-    erased = await graphql(
-        ANONYMIZE, {"input": {"contactId": contact_id, "reason": "Droit à l'effacement"}}, role=Role.ADMIN
-    )
-    assert erased.data == {
-        "anonymizeContact": {
-            "contact": {"id": contact_id, "lastName": "Anonyme", "email": None},
-            "userErrors": [],
-        }
-    }
-    log = await graphql(AUDIT, role=Role.ADMIN)
-    nodes = [edge["node"] for edge in log.data["auditLog"]["edges"]]  # type: ignore[index]
-    assert [(n["action"], n["subject"], n["reason"], n["contactCount"]) for n in nodes] == [
-        ("ERASURE", contact_id, "Droit à l'effacement", 1),
-        ("PERSONAL_DATA_EXPORT", contact_id, "Demande d'accès", 1),
-    ]
-    assert log.data["auditLog"]["totalCount"] == 2  # type: ignore[index]
-    staff = await graphql(AUDIT)
-    assert staff.data == {"auditLog": None}
 
 
 async def _bulk(db: Database, people: int, links_each: int) -> list[int]:
