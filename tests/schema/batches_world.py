@@ -13,11 +13,7 @@ mutation ($input: AssociateContactsInput!) {
   associateContacts(input: $input) { affectedCount userErrors { field message code contactId } }
 }
 """
-
-
 DISSOCIATE = ASSOCIATE.replace("associateContacts", "dissociateContacts")
-
-
 CARD = """
 query ($id: ID!) {
   node(id: $id) { ... on Contact {
@@ -29,8 +25,6 @@ query ($id: ID!) {
   } }
 }
 """
-
-
 HISTORY = """
 query ($id: ID!) {
   node(id: $id) { ... on Contact { history { edges { node {
@@ -127,18 +121,8 @@ def membership(name: str, input_type: str) -> str:
 
 
 ATTACH = membership("attachContactsToAffair", "AffairContactsInput")
-
-
 DETACH = membership("detachContactsFromAffair", "AffairContactsInput")
-
-
 ADD_TARGET = membership("addContactsToTarget", "TargetContactsInput")
-
-
 REMOVE_TARGET = membership("removeContactsFromTarget", "TargetContactsInput")
-
-
 ADD_EVENT = membership("associateContactsToEvent", "EventContactsInput")
-
-
 REMOVE_EVENT = membership("removeContactsFromEvent", "RemoveEventContactsInput")

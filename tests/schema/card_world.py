@@ -20,8 +20,6 @@ mutation ($input: CreateContactInput!) {
   }
 }
 """
-
-
 UPDATE = """
 mutation ($input: UpdateContactInput!) {
   updateContact(input: $input) {
@@ -30,8 +28,6 @@ mutation ($input: UpdateContactInput!) {
   }
 }
 """
-
-
 HISTORY = """
 query ($id: ID!) {
   node(id: $id) { ... on Contact { history { totalCount edges { node {

@@ -13,22 +13,12 @@ LINK_SHOWN = """
   sites { code } receivesInvoices receivesInvoicesAllSites receivesReminders receivesRemindersAllSites
   interlocutorTypes { code }
 """
-
-
 PAYLOAD = f"contact {{ version links {{ {LINK_SHOWN} }} }} userErrors {{ field code contactId }}"
-
-
 LINK = f"mutation ($input: LinkContactInput!) {{ linkContact(input: $input) {{ {PAYLOAD} }} }}"
-
-
 UPDATE_LINK = (
     f"mutation ($input: UpdateContactLinkInput!) {{ updateContactLink(input: $input) {{ {PAYLOAD} }} }}"
 )
-
-
 UNLINK = f"mutation ($input: UnlinkContactInput!) {{ unlinkContact(input: $input) {{ {PAYLOAD} }} }}"
-
-
 NEWEST_CHANGE = """
 query ($id: ID!) {
   node(id: $id) { ... on Contact { history(first: 1) { totalCount edges { node {

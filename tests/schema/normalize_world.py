@@ -16,8 +16,6 @@ mutation ($input: NormalizeContactsInput!) {
   }
 }
 """
-
-
 STYLES = {"lastName": {"style": "TITLE"}, "firstName": {"style": "TITLE"}, "function": {"style": "SENTENCE"}}
 
 

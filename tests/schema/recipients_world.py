@@ -19,8 +19,6 @@ query ($client: ID!, $site: ID, $document: DocumentKind!) {
   }
 }
 """
-
-
 # A screen that asks for recipients beside other things: a refusal must null recipients alone.
 RECIPIENTS_BESIDE_VIEWER = """
 query ($client: ID!, $site: ID, $document: DocumentKind!) {

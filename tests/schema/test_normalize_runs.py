@@ -21,8 +21,6 @@ from tests.schema.normalize_world import (
 NAMES = (
     "{ contacts { edges { node { lastName firstName version links { organization { code } function } } } } }"
 )
-
-
 HISTORY = """
 query ($id: ID!) {
   node(id: $id) { ... on Contact { history { edges { node {
