@@ -3,6 +3,8 @@
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import insert
+
 from db.engine import Database
 from db.models import (
     Affair,
@@ -180,3 +182,52 @@ async def database_state(db: Database) -> dict[str, list[tuple[Any, ...]]]:
             rows = (await session.execute(select(table))).all()
             state[table.name] = sorted((tuple(row) for row in rows), key=repr)
     return state
+
+
+async def bulk_contacts(
+    db: Database,
+    count: int,
+    at: Organization,
+    *,
+    last_name: str = "nom",
+    first_name: str | None = "prénom",
+    emails: bool = False,
+    **link: Any,
+) -> list[int]:
+    """`count` contacts with a primary link to `at`, in a few statements: their ids.
+
+    Last names are numbered (`nom0000`…); with `emails`, each link has its own e-mail.
+    """
+    async with db.begin() as session:
+        connection = await session.connection()
+        people = [
+            {
+                "last_name": f"{last_name}{index:04d}",
+                "first_name": first_name,
+                "version": 1,
+                "hidden_from_crm": False,
+                "status": "ACTIVE",
+                "created_at": NOW,
+                "updated_at": NOW,
+            }
+            for index in range(count)
+        ]
+        ids = list(
+            (
+                await connection.execute(insert(Contact.__table__).returning(Contact.__table__.c.id), people)
+            ).scalars()
+        )
+        links = [
+            {
+                "contact_id": contact_id,
+                "organization_id": at.id,
+                "is_primary": True,
+                "created_at": NOW,
+                "email": f"{person['last_name']}@acme.example" if emails else None,
+                **link,
+            }
+            for contact_id, person in zip(ids, people, strict=True)
+        ]
+        await connection.execute(insert(ContactLink.__table__), links)
+        await refresh_contact_keys(session, sorted(ids))
+    return sorted(ids)

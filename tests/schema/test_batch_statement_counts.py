@@ -8,69 +8,18 @@ here first.
 from typing import Any
 
 import pytest
-from sqlalchemy import insert
 
 from db.engine import Database
-from db.models import Contact, ContactLink, Organization
+from db.models import ContactLink, Organization
 from resolvers.access import Role
 from resolvers.global_ids import to_global_id
-from resolvers.search import refresh_contact_keys
 from schema.schema import schema
 from tests import factories
-from tests.conftest import NOW, context
+from tests.conftest import context
 
 # SQLite keeps its search index in an FTS5 table that `refresh_contact_keys` writes (a delete
 # and an insert per chunk); PostgreSQL's index follows the column by itself.
 FTS = {"sqlite": 2, "postgresql": 0}
-
-
-async def bulk_contacts(
-    db: Database,
-    count: int,
-    at: Organization,
-    *,
-    last_name: str = "nom",
-    first_name: str | None = "prénom",
-    emails: bool = False,
-    **link: Any,
-) -> list[int]:
-    """`count` contacts with a primary link to `at`, in a few statements: their ids.
-
-    Last names are numbered (`nom0000`…); with `emails`, each link has its own e-mail.
-    """
-    async with db.begin() as session:
-        connection = await session.connection()
-        people = [
-            {
-                "last_name": f"{last_name}{index:04d}",
-                "first_name": first_name,
-                "version": 1,
-                "hidden_from_crm": False,
-                "status": "ACTIVE",
-                "created_at": NOW,
-                "updated_at": NOW,
-            }
-            for index in range(count)
-        ]
-        ids = list(
-            (
-                await connection.execute(insert(Contact.__table__).returning(Contact.__table__.c.id), people)
-            ).scalars()
-        )
-        links = [
-            {
-                "contact_id": contact_id,
-                "organization_id": at.id,
-                "is_primary": True,
-                "created_at": NOW,
-                "email": f"{person['last_name']}@acme.example" if emails else None,
-                **link,
-            }
-            for contact_id, person in zip(ids, people, strict=True)
-        ]
-        await connection.execute(insert(ContactLink.__table__), links)
-        await refresh_contact_keys(session, sorted(ids))
-    return sorted(ids)
 
 
 async def statements(db: Database, document: str, variables: dict[str, Any], role: Role = Role.STAFF) -> int:
@@ -106,8 +55,8 @@ async def test_associate_runs_a_fixed_number_of_statements_per_chunk(
     db: Database, acme: Organization, supplier: Organization, dialect: str
 ) -> None:
     site = await factories.site(db, acme)
-    small = await bulk_contacts(db, 10, supplier, last_name="petit")
-    large = await bulk_contacts(db, 1_000, supplier, last_name="grand")
+    small = await factories.bulk_contacts(db, 10, supplier, last_name="petit")
+    large = await factories.bulk_contacts(db, 1_000, supplier, last_name="grand")
 
     def variables(contact_ids: list[int]) -> dict[str, Any]:
         sites = [to_global_id("Site", site.id)]
@@ -133,8 +82,8 @@ async def test_dissociate_runs_a_fixed_number_of_statements_per_chunk(
     db: Database, acme: Organization
 ) -> None:
     site = await factories.site(db, acme)
-    small = await bulk_contacts(db, 10, acme, last_name="petit")
-    large = await bulk_contacts(db, 1_000, acme, last_name="grand")
+    small = await factories.bulk_contacts(db, 10, acme, last_name="petit")
+    large = await factories.bulk_contacts(db, 1_000, acme, last_name="grand")
     variables = {"clientId": to_global_id("Client", acme.id), "siteIds": [to_global_id("Site", site.id)]}
     for contact_ids in (small, large):
         await statements(db, ASSOCIATE, {"input": {"selection": selection(contact_ids), **variables}})
@@ -164,8 +113,8 @@ async def test_memberships_run_a_fixed_number_of_statements_per_chunk(
         "Event": lambda: factories.event(db),
     }
     group = await groups[type_name]()
-    small = await bulk_contacts(db, 10, acme, last_name="petit")
-    large = await bulk_contacts(db, 1_000, acme, last_name="grand")
+    small = await factories.bulk_contacts(db, 10, acme, last_name="petit")
+    large = await factories.bulk_contacts(db, 1_000, acme, last_name="grand")
     add = f"mutation ($input: {input_type}!) {{ {name}(input: $input) {{ affectedCount userErrors {{ code }} }} }}"
     remove_name = {"Affair": "detachContactsFromAffair", "Target": "removeContactsFromTarget"}.get(
         type_name, "removeContactsFromEvent"
@@ -187,8 +136,8 @@ async def test_an_event_status_change_is_one_more_statement_per_chunk(
     db: Database, acme: Organization
 ) -> None:
     event = await factories.event(db)
-    small = await bulk_contacts(db, 10, acme, last_name="petit")
-    large = await bulk_contacts(db, 1_000, acme, last_name="grand")
+    small = await factories.bulk_contacts(db, 10, acme, last_name="petit")
+    large = await factories.bulk_contacts(db, 1_000, acme, last_name="grand")
     add = """mutation ($input: EventContactsInput!) { associateContactsToEvent(input: $input) { affectedCount userErrors { code } } }"""
     for contact_ids in (small, large):
         given = {"selection": selection(contact_ids[::2]), "eventId": to_global_id("Event", event.id)}
@@ -218,8 +167,8 @@ mutation ($input: NormalizeContactsInput!) {
 async def test_normalize_runs_a_fixed_number_of_statements_per_chunk(
     db: Database, acme: Organization, dialect: str
 ) -> None:
-    small = await bulk_contacts(db, 10, acme, last_name="petit", function="directeur")
-    large = await bulk_contacts(db, 1_000, acme, last_name="grand", function="directeur")
+    small = await factories.bulk_contacts(db, 10, acme, last_name="petit", function="directeur")
+    large = await factories.bulk_contacts(db, 1_000, acme, last_name="grand", function="directeur")
 
     def variables(contact_ids: list[int], dry_run: bool) -> dict[str, Any]:
         rules = {
@@ -241,7 +190,7 @@ async def test_normalize_runs_a_fixed_number_of_statements_per_chunk(
 async def test_normalize_by_filter_locks_the_selection_in_one_statement(
     db: Database, acme: Organization
 ) -> None:
-    await bulk_contacts(db, 1_000, acme, last_name="grand")
+    await factories.bulk_contacts(db, 1_000, acme, last_name="grand")
     given = {
         "selection": {"filter": {"organizationId": to_global_id("Client", acme.id)}},
         "lastName": {"style": "TITLE"},
@@ -261,8 +210,8 @@ ACCOUNTS = [
 async def test_accounts_run_a_fixed_number_of_statements_per_chunk(
     db: Database, acme: Organization, name: str, fields: str, per_chunk: int
 ) -> None:
-    small = await bulk_contacts(db, 10, acme, last_name="petit", email=None)
-    large = await bulk_contacts(db, 1_000, acme, last_name="grand")
+    small = await factories.bulk_contacts(db, 10, acme, last_name="petit", email=None)
+    large = await factories.bulk_contacts(db, 1_000, acme, last_name="grand")
     async with db.begin() as session:
         from sqlalchemy import update
 

@@ -12,7 +12,6 @@ from resolvers.access import Role
 from tests import factories
 from tests.conftest import GraphQL
 from tests.schema.normalize_world import NORMALIZE, STYLES, careless_people, gid
-from tests.schema.test_batch_statement_counts import bulk_contacts
 
 
 @pytest.fixture
@@ -74,7 +73,7 @@ async def test_at_most_a_thousand_changes_are_listed_and_all_are_counted(
     db: Database, graphql: GraphQL, dry_run: bool
 ) -> None:
     acme = await factories.client(db)
-    await bulk_contacts(db, 501, acme, last_name="nom", first_name="prénom")
+    await factories.bulk_contacts(db, 501, acme, last_name="nom", first_name="prénom")
     given = {"selection": {"filter": {}}, "lastName": {"style": "UPPER"}, "firstName": {"style": "UPPER"}}
 
     result = await graphql(NORMALIZE, {"input": {**given, "dryRun": dry_run}})
