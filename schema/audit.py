@@ -45,7 +45,7 @@ class AuditEntry(Node):
 async def _fetch_audit_entries(ctx: Context, pks: Sequence[int]) -> list[AuditEntry | None]:
     if ctx.viewer.role is not Role.ADMIN:
         return [None for _ in pks]
-    async with ctx.db.read() as session:
+    async with ctx.reads.read() as session:
         rows = await audit.audit_entries_by_id(session, pks)
     return [AuditEntry.from_row(row) if row is not None else None for row in rows]
 

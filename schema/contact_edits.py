@@ -185,7 +185,7 @@ class ContactPayload:
 
 
 async def _current_card(ctx: Context, contact_id: int) -> Contact | None:
-    async with ctx.db.read() as session:
+    async with ctx.reads.read() as session:
         rows = await contacts.contacts_by_id(session, ctx.viewer, [contact_id])
     return Contact.from_row(rows[0]) if rows[0] is not None else None
 

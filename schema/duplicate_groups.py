@@ -62,7 +62,7 @@ class DuplicateGroupQueries:
             raise read_error("`minScore` must be between 0 and 1.")
         request = page_request(first, after)
         try:
-            async with info.context.db.read() as session:
+            async with info.context.reads.read() as session:
                 page = await duplicate_groups.duplicate_groups(
                     session, min_score=min_score, first=request.size, after=after
                 )

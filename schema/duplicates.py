@@ -34,7 +34,7 @@ class DuplicateCandidate:
 
 
 async def candidates(ctx: Context, contact_id: int, first: int) -> list[DuplicateCandidate]:
-    async with ctx.db.read() as session:
+    async with ctx.reads.read() as session:
         found = await duplicates.possible_duplicates(session, contact_id, limit=first)
     return shown(ctx, found)
 

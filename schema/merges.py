@@ -57,7 +57,7 @@ class ContactMerge(Node):
 async def _fetch_merges(ctx: Context, pks: Sequence[int]) -> list[ContactMerge | None]:
     if not ctx.viewer.is_staff:  # the portal sees neither merges nor duplicates (rule 21)
         return [None for _ in pks]
-    async with ctx.db.read() as session:
+    async with ctx.reads.read() as session:
         rows = await unmerges.merges_by_id(session, pks)
     return [ContactMerge.from_row(row) if row is not None else None for row in rows]
 

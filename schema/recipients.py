@@ -55,7 +55,7 @@ class RecipientQueries:
         try:
             client_pk = pk_of(client_id, "Client", ("clientId",))
             site_pk = optional_pk_of(site_id, "Site", ("siteId",))
-            async with ctx.db.read() as session:
+            async with ctx.reads.read() as session:
                 found = await recipients.resolve_recipients(
                     session,
                     ctx.viewer,

@@ -191,6 +191,6 @@ class ReferenceQueries:
     async def interlocutor_types(
         self, info: Info, include_archived: bool | None = False
     ) -> list[InterlocutorType]:
-        async with info.context.db.read() as session:
+        async with info.context.reads.read() as session:
             rows = await reference.list_interlocutor_types(session, include_archived=bool(include_archived))
         return [InterlocutorType.from_row(row) for row in rows]

@@ -162,6 +162,30 @@ async def test_a_query_reads_on_one_connection_from_the_pool(
     assert len(checkouts) == 1
 
 
+async def test_root_fields_that_read_for_themselves_share_the_query_connection_too(
+    db: Database, graphql: GraphQL, crowd: None
+) -> None:
+    """A query holding its connection while it waited for a second one could deadlock a full
+    pool: the interlocutor types, duplicate groups and contacts of one query read on one."""
+    checkouts: list[object] = []
+
+    def checkout(*connection: object) -> None:
+        checkouts.append(connection)
+
+    document = (
+        "{ interlocutorTypes { code } duplicateGroups(first: 5) { totalCount } "
+        "contacts(first: 5) { totalCount } }"
+    )
+    event.listen(db.engine.sync_engine.pool, "checkout", checkout)
+    try:
+        result = await graphql(document)
+    finally:
+        event.remove(db.engine.sync_engine.pool, "checkout", checkout)
+
+    assert result.errors is None
+    assert len(checkouts) == 1
+
+
 async def test_every_relation_is_read_for_every_contact_of_the_page(graphql: GraphQL, crowd: None) -> None:
     result = await graphql(contacts_query(RELATIONS), {"first": 100})
 
