@@ -30,6 +30,9 @@ MAX_DEPTH = 10
 MAX_ALIASES = 30
 MAX_TOKENS = 5_000
 CACHED_DOCUMENTS = 256
+# The texts behind the cached documents, in characters, all together: 256 documents of 5,000
+# tokens each would keep some 4 million AST nodes alive, so size bounds the caches as well as count.
+CACHED_TEXT = 1_000_000
 
 log = logging.getLogger("carnet.graphql")
 K = TypeVar("K", bound=Hashable)
@@ -51,12 +54,17 @@ class Limits(AddValidationRules):
 
 
 class TextCache(Generic[K, V]):
-    """Values by the text they were made from, least recently used out first; hits and misses
-    counted (tests read them). Used from the event loop only."""
+    """Values by the text they were made from, least recently used out first, bounded by count
+    and by the texts' total length; hits and misses counted (tests read them). Used from the
+    event loop only."""
 
-    def __init__(self, size: int = CACHED_DOCUMENTS) -> None:
-        self.size = size
+    def __init__(
+        self, text_of: Callable[[K], str], size: int = CACHED_DOCUMENTS, text: int = CACHED_TEXT
+    ) -> None:
+        self.size, self.text = size, text
         self.hits = self.misses = 0
+        self._text_of = text_of
+        self._held = 0  # characters of the texts held now
         self._values: OrderedDict[K, V] = OrderedDict()
 
     def get(self, key: K) -> V | None:
@@ -69,14 +77,22 @@ class TextCache(Generic[K, V]):
         return value
 
     def put(self, key: K, value: V) -> None:
+        length = len(self._text_of(key))
+        if length > self.text or key in self._values:
+            return  # a text larger than the whole cache would only push every other one out
         self._values[key] = value
-        if len(self._values) > self.size:
-            self._values.popitem(last=False)
+        self._held += length
+        while len(self._values) > self.size or self._held > self.text:
+            oldest, _ = self._values.popitem(last=False)
+            self._held -= len(self._text_of(oldest))
+
+    def __len__(self) -> int:
+        return len(self._values)
 
 
-PARSED: TextCache[tuple[str, int | None], DocumentNode] = TextCache()
+PARSED: TextCache[tuple[str, int | None], DocumentNode] = TextCache(lambda key: key[0])
 VALIDATED: TextCache[tuple[GraphQLSchema, str, int | None, tuple[type[Any], ...]], list[GraphQLError]] = (
-    TextCache()
+    TextCache(lambda key: key[1])
 )
 
 
