@@ -3,8 +3,11 @@
 For each engine: seed a database per size unless it already holds that many contacts; for each
 size, serve it with `carnet serve` and with the hand-written limit (bench/limit.py), check both
 answer the same JSON, and run the reference query closed-loop, Carnet and the limit taking
-turns, `--runs` times. Then search a rare name at every size side by side. Medians of the runs
-are printed as ratios: Carnet ÷ limit, and largest size ÷ smallest.
+turns, `--runs` times; then 16 clients at once (latency p50, p95, and the server's memory over
+2,000 requests). Then search a rare name at every size side by side, and every prefix of a rare
+and a common name at the largest size. Medians of the runs are printed as ratios (Carnet ÷
+limit, largest size ÷ smallest), the raw figures saved to var/bench/results.json, and the chart
+drawn to bench/performance.png (bench/chart.py).
 
 Loopback only; the machine is shared, so read the ratios rather than the absolute figures.
 """
@@ -12,16 +15,20 @@ Loopback only; the machine is shared, so read the ratios rather than the absolut
 import argparse
 import asyncio
 import json
+import os
 import statistics
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from bench import reference, search
+from bench import chart, concurrency, prefixes, reference, search
 from bench.data import VERSION
 from bench.seed import contacts_in, seed
 
 RESULTS = Path("var/bench/results.json")
 POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432"
-THROUGHPUT_TARGET, SQL_TARGET, REQUEST_TARGET = 0.7, 10.0, 1.5
+THROUGHPUT_TARGET, SQL_TARGET, REQUEST_TARGET, PREFIX_TARGET_MS = 0.7, 10.0, 1.5, 150.0
 
 
 def _arguments() -> argparse.Namespace:
@@ -32,6 +39,10 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=3, help="runs (and search rounds) per measure")
     parser.add_argument("--seconds", type=float, default=8.0, help="measured seconds per run")
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument(
+        "--clients", type=int, default=16, help="clients at once for p50/p95 and memory; 0: skip"
+    )
+    parser.add_argument("--requests", type=int, default=2000, help="requests those clients send in all")
     parser.add_argument("--reseed", action="store_true", help="seed again even if the database is there")
     return parser.parse_args()
 
@@ -80,10 +91,21 @@ def _search_table(results: dict[str, search.Timings], small: int, large: int) ->
     return "\n".join(lines)
 
 
-def _save(
-    throughputs: dict[tuple[str, int], reference.Throughput], searches: dict[str, search.Timings]
-) -> None:
-    plain = {
+@dataclass
+class Run:
+    """Everything one `python -m bench` measured."""
+
+    throughputs: dict[tuple[str, int], reference.Throughput] = field(default_factory=dict)
+    searches: dict[str, search.Timings] = field(default_factory=dict)
+    loads: dict[tuple[str, int], concurrency.Concurrency] = field(default_factory=dict)
+    typed: dict[str, prefixes.Prefixes] = field(default_factory=dict)
+
+
+def _plain(run: Run, largest: int, load_before: float) -> dict[str, Any]:
+    """The run as JSON: raw figures, one per round; when, and how busy the machine was."""
+    load = f"load average {load_before:.1f} → {os.getloadavg()[0]:.1f}"
+    return {
+        "measured": f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {load}",
         "reference": {
             f"{engine}/{size}": {
                 "compiled_rps": result.ours,
@@ -92,7 +114,7 @@ def _save(
                 "ratio": result.ratio,
                 "stock_ratio": result.stock_ratio,
             }
-            for (engine, size), result in throughputs.items()
+            for (engine, size), result in run.throughputs.items()
         },
         "search": {
             engine: {
@@ -102,42 +124,76 @@ def _save(
                 }
                 for size, words in timings.sql
             }
-            for engine, timings in searches.items()
+            for engine, timings in run.searches.items()
+        },
+        "concurrency": {
+            f"{engine}/{size}": {
+                "clients": load.clients,
+                "requests": load.requests,
+                "p50_ms": load.p50_ms,
+                "p95_ms": load.p95_ms,
+                "rss_warm": load.rss_warm,
+                "rss_end": load.rss_end,
+            }
+            for (engine, size), load in run.loads.items()
+        },
+        "prefixes_size": largest,
+        "prefixes": {
+            engine: {
+                word: {"found": typed.found[word], "request_ms": typed.request[word]}
+                for word in typed.request
+            }
+            for engine, typed in run.typed.items()
         },
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(plain, indent=2))
+
+
+async def _engine(engine: str, sizes: list[int], arguments: argparse.Namespace, run: Run) -> None:
+    options = reference.Options(
+        runs=arguments.runs, seconds=arguments.seconds, concurrency=arguments.concurrency
+    )
+    urls = {size: _url(engine, size, arguments.postgres) for size in sizes}
+    for size, url in urls.items():
+        print(f"{engine}, {size:,} contacts")
+        await _seeded(url, size, arguments.reseed)
+        result = run.throughputs[engine, size] = await reference.measure(url, options)
+        print(f"  reference query: compiled ÷ limit {result.ratio:.3f}, stock {result.stock_ratio:.3f}")
+        if arguments.clients:
+            load = run.loads[engine, size] = await concurrency.measure(
+                url, concurrency.Options(clients=arguments.clients, requests=arguments.requests)
+            )
+            spread = load.p95_ms / load.p50_ms
+            print(f"  {load.clients} clients: p95 ÷ p50 {spread:.2f}, RSS × {load.rss_ratio:.2f}")
+    if len(sizes) > 1:
+        print(f"{engine}, searching {', '.join(f'{size:,}' for size in sizes)} side by side")
+        run.searches[engine] = await search.measure(
+            {size: urls[size] for size in (sizes[0], sizes[-1])}, arguments.runs
+        )
+    print(f"{engine}, typing {', '.join(prefixes.NAMES)} at {sizes[-1]:,} contacts")
+    run.typed[engine] = await prefixes.measure(urls[sizes[-1]], arguments.runs)
 
 
 async def main() -> None:
     arguments = _arguments()
     sizes = sorted(int(size) for size in arguments.sizes.split(","))
-    options = reference.Options(
-        runs=arguments.runs, seconds=arguments.seconds, concurrency=arguments.concurrency
-    )
-    throughputs: dict[tuple[str, int], reference.Throughput] = {}
-    searches: dict[str, search.Timings] = {}
+    run, load_before = Run(), os.getloadavg()[0]
     for engine in arguments.engines.split(","):
-        urls = {size: _url(engine, size, arguments.postgres) for size in sizes}
-        for size, url in urls.items():
-            print(f"{engine}, {size:,} contacts")
-            await _seeded(url, size, arguments.reseed)
-            result = throughputs[engine, size] = await reference.measure(url, options)
-            print(
-                f"  reference query: compiled ÷ limit = {result.ratio:.3f}, "
-                f"stock ÷ limit = {result.stock_ratio:.3f}"
-            )
-        if len(sizes) > 1:
-            print(f"{engine}, searching {', '.join(f'{size:,}' for size in sizes)} side by side")
-            searches[engine] = await search.measure(
-                {size: urls[size] for size in (sizes[0], sizes[-1])}, arguments.runs
-            )
-    _save(throughputs, searches)
+        await _engine(engine, sizes, arguments, run)
+    plain = _plain(run, sizes[-1], load_before)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(plain, indent=2))  # noqa: ASYNC240 (once, after the measures)
     print()
-    print(_reference_table(throughputs))
-    if searches:
+    print(_reference_table(run.throughputs))
+    if run.loads:
         print()
-        print(_search_table(searches, sizes[0], sizes[-1]))
+        print(concurrency.table(run.loads))
+    if run.searches:
+        print()
+        print(_search_table(run.searches, sizes[0], sizes[-1]))
+    print()
+    print(prefixes.table(run.typed, sizes[-1], PREFIX_TARGET_MS))
+    print()
+    print(f"{plain['measured']}; chart: {chart.write(plain, subtitle=plain['measured'])}")
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ class Target:
     port: int
     path: str
     headers: dict[str, str]
+    pid: int | None = None  # the server's process, where the bench started it
 
     def request(self, payload: object) -> bytes:
         body = orjson.dumps(payload)

@@ -28,8 +28,8 @@ def carnet(url: str, *, compiled: bool = True) -> Iterator[Target]:
         "CARNET_QUERY_STATS": "0",
         "CARNET_COMPILED": "1" if compiled else "0",
     }
-    with serving([*command, "--port", str(port)], port, f"carnet-{port}", env):
-        yield Target(port, "/graphql", {"Authorization": f"Bearer {token}"})
+    with serving([*command, "--port", str(port)], port, f"carnet-{port}", env) as process:
+        yield Target(port, "/graphql", {"Authorization": f"Bearer {token}"}, pid=process.pid)
 
 
 @contextmanager

@@ -1,0 +1,104 @@
+"""The chart of a bench run: each measure against its target, one panel per measure, as a PNG.
+
+`make bench` writes it after its tables (bench/performance.png, shown in the README);
+`python -m bench.chart` draws it again from var/bench/results.json. A panel whose measure is not
+in the results (a run with one size, or without the 16 clients) is left out.
+"""
+
+import json
+import statistics
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+# Files only, no display (a server, CI): the backend is chosen before pyplot is imported.
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
+
+RESULTS = Path("var/bench/results.json")
+CHART = Path("bench/performance.png")
+Results = dict[str, Any]
+Panel = Callable[[Axes, Results], None]
+
+
+def _target(axes: Axes, value: float, label: str, style: str = "--") -> None:
+    axes.axhline(value, color="black", linestyle=style, linewidth=1)
+    where = ("axes fraction", "data")
+    axes.annotate(label, (0.99, value), xycoords=where, ha="right", va="bottom", fontsize=8)
+
+
+def _bars(axes: Axes, labels: list[str], series: dict[str, list[float]]) -> None:
+    """Grouped bars, one group per label."""
+    width = 0.8 / len(series)
+    for index, (name, values) in enumerate(series.items()):
+        positions = [group + (index - (len(series) - 1) / 2) * width for group in range(len(labels))]
+        bars = axes.bar(positions, values, width, label=name)
+        axes.bar_label(bars, fmt="%.2f", fontsize=7)
+    axes.set_xticks(range(len(labels)), labels, fontsize=8)
+    axes.legend(fontsize=8, loc="upper left")
+
+
+def _reference(axes: Axes, results: Results) -> None:
+    reference = results["reference"]
+    labels = [key.replace("/", "\n") for key in reference]
+    series = {
+        "compiled": [entry["ratio"] for entry in reference.values()],
+        "stock executor": [entry["stock_ratio"] for entry in reference.values()],
+    }
+    _bars(axes, labels, series)
+    _target(axes, 0.7, "target ≥ 0.7")
+    axes.set_title("Reference query: Carnet ÷ hand-written limit (req/s)")
+    axes.set_ylim(0, 1)
+
+
+def _prefixes(axes: Axes, results: Results) -> None:
+    for engine, by_words in results["prefixes"].items():
+        words = list(by_words)
+        axes.plot(
+            words, [statistics.median(by_words[word]["request_ms"]) for word in words], "o-", label=engine
+        )
+    _target(axes, 150, "target ≤ 150 ms")
+    axes.set_title(
+        f"Search as you type, {results['prefixes_size']:,} contacts: request p50 (ms), target ≤ 150"
+    )
+    axes.tick_params(axis="x", labelrotation=60, labelsize=8)
+    axes.set_yscale("log")
+    axes.legend(fontsize=8)
+
+
+def _concurrency(axes: Axes, results: Results) -> None:
+    runs = results["concurrency"]
+    labels = [key.replace("/", "\n") for key in runs]
+    latency = [entry["p95_ms"] / entry["p50_ms"] for entry in runs.values()]
+    memory = [entry["rss_end"] / entry["rss_warm"] for entry in runs.values()]
+    _bars(axes, labels, {"latency p95 ÷ p50": latency, "RSS at the end ÷ after 100 requests": memory})
+    _target(axes, 2, "p95 ÷ p50 ≤ 2")
+    _target(axes, 1.3, "RSS ≤ 1.3", style=":")
+    clients = {entry["clients"] for entry in runs.values()}
+    axes.set_title(f"{', '.join(map(str, clients))} clients: latency spread, and memory as requests add up")
+
+
+PANELS: dict[str, Panel] = {"reference": _reference, "prefixes": _prefixes, "concurrency": _concurrency}
+
+
+def write(results: Results, path: Path = CHART, subtitle: str = "") -> Path:
+    panels = [(key, panel) for key, panel in PANELS.items() if results.get(key)]
+    figure, axes = plt.subplots(len(panels), 1, figsize=(9, 4 * len(panels)), squeeze=False)
+    for (_, panel), row in zip(panels, axes, strict=True):
+        panel(row[0], results)
+    if subtitle:
+        figure.suptitle(subtitle, fontsize=9)
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+    return path
+
+
+if __name__ == "__main__":
+    saved = json.loads(RESULTS.read_text())
+    print(write(saved, subtitle=saved.get("measured", "")))
