@@ -24,7 +24,7 @@ from typing import Any
 
 from bench import chart, concurrency, prefixes, reference, search
 from bench.data import VERSION
-from bench.seed import contacts_in, seed
+from bench.seed import contacts_in, migrate, seed
 
 RESULTS = Path("var/bench/results.json")
 POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432"
@@ -44,6 +44,7 @@ def _arguments() -> argparse.Namespace:
     )
     parser.add_argument("--requests", type=int, default=2000, help="requests those clients send in all")
     parser.add_argument("--reseed", action="store_true", help="seed again even if the database is there")
+    parser.add_argument("--results", type=Path, default=RESULTS, help="where the raw figures go (JSON)")
     return parser.parse_args()
 
 
@@ -57,6 +58,8 @@ async def _seeded(url: str, size: int, reseed: bool) -> None:
     if reseed or await contacts_in(url) != size:
         print(f"  seeding {size:,} contacts… ", end="", flush=True)
         print(f"{await seed(url, size):.0f} s")
+    else:  # seeded by an older revision: migrate it as a deployment would
+        await migrate(url)
 
 
 def _reference_table(results: dict[tuple[str, int], reference.Throughput]) -> str:
@@ -180,8 +183,8 @@ async def main() -> None:
     for engine in arguments.engines.split(","):
         await _engine(engine, sizes, arguments, run)
     plain = _plain(run, sizes[-1], load_before)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(plain, indent=2))  # noqa: ASYNC240 (once, after the measures)
+    arguments.results.parent.mkdir(parents=True, exist_ok=True)
+    arguments.results.write_text(json.dumps(plain, indent=2))
     print()
     print(_reference_table(run.throughputs))
     if run.loads:

@@ -1,12 +1,14 @@
 """The chart of a bench run: each measure against its target, one panel per measure, as a PNG.
 
 `make bench` writes it after its tables (bench/performance.png, shown in the README);
-`python -m bench.chart` draws it again from var/bench/results.json. A panel whose measure is not
-in the results (a run with one size, or without the 16 clients) is left out.
+`python -m bench.chart [RESULTS.json …]` draws it again from var/bench/results.json, or from the
+results of several runs (one per engine, say, each within the bench lock's 10 minutes), merged.
+A panel whose measure is not in the results (a run without the 16 clients) is left out.
 """
 
 import json
 import statistics
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -99,6 +101,19 @@ def write(results: Results, path: Path = CHART, subtitle: str = "") -> Path:
     return path
 
 
+def merged(runs: list[Results]) -> Results:
+    """Several runs' results as one: each measure's entries side by side, each run's date too."""
+    result: Results = {"measured": "; ".join(run["measured"] for run in runs)}
+    for run in runs:
+        for key, value in run.items():
+            if isinstance(value, dict):
+                result.setdefault(key, {}).update(value)
+            elif key != "measured":
+                result[key] = value
+    return result
+
+
 if __name__ == "__main__":
-    saved = json.loads(RESULTS.read_text())
-    print(write(saved, subtitle=saved.get("measured", "")))
+    paths = [Path(argument) for argument in sys.argv[1:]] or [RESULTS]
+    together = merged([json.loads(path.read_text()) for path in paths])
+    print(write(together, subtitle=together["measured"]))

@@ -59,17 +59,18 @@ async def seed(url: str, size: int) -> float:
         path = Path(make_url(url).database or "")
         for stale in path.parent.glob(path.name + "*"):
             stale.unlink()
-        await _migrate(url)
+        await migrate(url)
         await asyncio.to_thread(_load_sqlite, path, size)
     else:
         await _recreate_postgres_database(url)
-        await _migrate(url)
+        await migrate(url)
         await _load_postgres(url, size)
     await check_sample(url, size)
     return time.perf_counter() - started
 
 
-async def _migrate(url: str) -> None:
+async def migrate(url: str) -> None:
+    """Bring the database to the code's newest revision (nothing to do when it is there)."""
     database = open_database(url)
     try:
         await upgrade(database.engine)

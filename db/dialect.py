@@ -7,7 +7,11 @@ engines match the same words; each engine only indexes them:
   transaction that writes the tokens (`index_search_tokens`). The `ascii` tokenizer keeps our
   words whole (every non-ASCII character is part of a word); `detail=none, columnsize=0` keep
   only which rows hold a word: enough for whole words and prefixes (no phrases, no ranking,
-  which search does not need), and the smallest index.
+  which search does not need), and the smallest index. `prefix='2 3'` also indexes every
+  word's first two and three letters, so that the short prefixes typed first ("ma", "mar")
+  read one list of rows instead of merging those of every word they start (hundreds of
+  thousands of rows at a million contacts: 55 ms down to 10 ms for "ma"). The table is
+  made by the migrations (0002, then 0007 with the prefixes).
 - PostgreSQL: a GIN index over an expression of the column itself, so it follows every write
   by itself. `array_to_tsvector` takes the words as they are: no parser, no dictionary.
 
@@ -18,7 +22,7 @@ queries that use it are built once, whatever the engine.
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Boolean, ColumnElement, Dialect, Text, TypeDecorator, bindparam, text
+from sqlalchemy import Boolean, ColumnElement, Dialect, Integer, Select, Text, TypeDecorator, bindparam, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import QueryableAttribute
@@ -27,9 +31,6 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.visitors import InternalTraversal, _TraverseInternalsType
 
 SEARCH_TABLE = "contact_search"
-SQLITE_SEARCH_TABLE_DDL = (
-    "CREATE VIRTUAL TABLE contact_search USING fts5(tokens, tokenize='ascii', detail='none', columnsize=0)"
-)
 SQLITE_FILL_SEARCH_TABLE = "INSERT INTO contact_search (rowid, tokens) SELECT id, search_tokens FROM contact"
 _FORGET = text("DELETE FROM contact_search WHERE rowid IN :ids").bindparams(bindparam("ids", expanding=True))
 _LEARN = text("INSERT INTO contact_search (rowid, tokens) VALUES (:id, :tokens)")
@@ -98,6 +99,50 @@ def _fts5_match(element: TokenMatch, compiler: SQLCompiler, **kw: Any) -> str:
 def _tsvector_match(element: TokenMatch, compiler: SQLCompiler, **kw: Any) -> str:
     tokens, query = compiler.process(element.tokens, **kw), compiler.process(element.query, **kw)
     return f"{POSTGRES_TOKENS.format(tokens=tokens)} @@ CAST({query} AS tsquery)"
+
+
+class SearchCount(ColumnElement[int]):
+    """How many contacts hold every word, counted from the search index; `among`, a select of
+    contact ids, narrows it to those.
+
+    SQLite: the FTS5 table's matching rows, without reading a contact row (it holds one row per
+    contact, written with it). PostgreSQL: a GIN index answers no count alone; the contacts it
+    finds are counted.
+    """
+
+    __visit_name__ = "search_count"
+    inherit_cache = True
+    type = Integer()
+    _traverse_internals: _TraverseInternalsType = [  # noqa: RUF012 (SQLAlchemy's own protocol)
+        ("query", InternalTraversal.dp_clauseelement),
+        ("among", InternalTraversal.dp_clauseelement),
+    ]
+
+    def __init__(self, words: Sequence[str], among: Select[Any] | None = None) -> None:
+        if not words:
+            raise ValueError("a search needs at least one word")
+        self.query = bindparam("search", tuple(words), type_=_SearchQuery(), unique=True)
+        self.among = among.scalar_subquery() if among is not None else None
+
+
+def _among(element: SearchCount, compiler: SQLCompiler, column: str, **kw: Any) -> str:
+    if element.among is None:
+        return ""
+    return f" AND {column} IN ({compiler.process(element.among.element, **kw)})"
+
+
+@compiles(SearchCount)
+@compiles(SearchCount, "sqlite")
+def _fts5_count(element: SearchCount, compiler: SQLCompiler, **kw: Any) -> str:
+    query, among = compiler.process(element.query, **kw), _among(element, compiler, "rowid", **kw)
+    return f"(SELECT count(*) FROM contact_search WHERE contact_search MATCH {query}{among})"  # noqa: S608
+
+
+@compiles(SearchCount, "postgresql")
+def _tsvector_count(element: SearchCount, compiler: SQLCompiler, **kw: Any) -> str:
+    query, among = compiler.process(element.query, **kw), _among(element, compiler, "searched.id", **kw)
+    tokens = POSTGRES_TOKENS.format(tokens="searched.search_tokens")
+    return f"(SELECT count(*) FROM contact AS searched WHERE {tokens} @@ CAST({query} AS tsquery){among})"  # noqa: S608
 
 
 async def index_search_tokens(connection: AsyncConnection, tokens_by_id: Sequence[tuple[int, str]]) -> None:

@@ -9,7 +9,7 @@ walking the name index (a big one), where a correlated EXISTS leaves SQLite only
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import Enum
 from typing import Any
@@ -33,8 +33,9 @@ from db.models import (
 )
 from resolvers.access import Viewer, in_crm, listed_contact
 from resolvers.cursors import list_key
+from resolvers.dense_search import page_along_order, search_count
 from resolvers.paging import Page, PageQuery, PageRequest, SortColumn, counts, fetch_pages
-from resolvers.search import search_words
+from resolvers.search import search_words, tokens_hold
 from resolvers.text import words
 
 
@@ -224,6 +225,20 @@ def _page_query(viewer: Viewer, request: ListRequest) -> PageQuery:
     return PageQuery(contacts_query(viewer, request.criteria), columns, request.page, request.listed)
 
 
+async def _dense_search_page(session: AsyncSession, viewer: Viewer, request: ListRequest) -> Page | None:
+    """A search's page read along the order's index (`resolvers.dense_search`), or None."""
+    found = [word for criteria in request.criteria for word in search_words(criteria.search)]
+    unsearched = [replace(criteria, search=None) for criteria in request.criteria]
+    listing = PageQuery(
+        contacts_query(viewer, unsearched), sort_columns(request.order), request.page, request.listed
+    )
+
+    def holds(nearest: type[Contact]) -> list[ColumnElement[bool]]:
+        return tokens_hold(nearest.search_tokens, found)
+
+    return await page_along_order(session, listing, holds)
+
+
 async def list_contacts(
     session: AsyncSession,
     viewer: Viewer,
@@ -245,7 +260,12 @@ async def pages_by_request(
     for index, request in enumerate(requests):
         shapes.setdefault((request.order, request.searching, request.page.backward), []).append(index)
     pages: dict[int, Page] = {}
-    for indexes in shapes.values():
+    for (_, searching, _), indexes in shapes.items():
+        if searching and len(indexes) == 1:
+            dense = await _dense_search_page(session, viewer, requests[indexes[0]])
+            if dense is not None:
+                pages[indexes[0]] = dense
+                continue
         listings = [_page_query(viewer, requests[index]) for index in indexes]
         pages.update(zip(indexes, await fetch_pages(session, Contact, listings), strict=True))
     return [pages[index] for index in range(len(requests))]
@@ -259,4 +279,16 @@ async def counts_by_criteria(
     session: AsyncSession, viewer: Viewer, lists: Sequence[tuple[ContactFilter, ...]]
 ) -> list[int]:
     """How many contacts each list holds, whatever its page: one statement for all."""
+    if len(lists) == 1 and viewer.is_staff and _searched_only(lists[0]):
+        return [await _search_count(session, viewer, lists[0])]
     return await counts(session, [contact_ids_query(viewer, criteria) for criteria in lists])
+
+
+def _searched_only(criteria: Sequence[ContactFilter]) -> bool:
+    searched = any(words(filters.search) for filters in criteria)
+    return searched and all(replace(filters, search=None) == ContactFilter() for filters in criteria)
+
+
+async def _search_count(session: AsyncSession, viewer: Viewer, criteria: Sequence[ContactFilter]) -> int:
+    found = [word for filters in criteria for word in search_words(filters.search)]
+    return await search_count(session, _listed(viewer, criteria), found)

@@ -3,8 +3,9 @@
 from collections.abc import Sequence
 from typing import TypedDict
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import ColumnElement, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import QueryableAttribute
 
 from db.dialect import index_search_tokens
 from db.models import Contact, ContactLink, Organization
@@ -106,3 +107,12 @@ def search_words(text: str | None) -> list[str]:
     if problem is not None:
         raise Invalid(("search",), problem)
     return words(text)
+
+
+def tokens_hold(
+    tokens: ColumnElement[str] | QueryableAttribute[str], found: Sequence[str]
+) -> list[ColumnElement[bool]]:
+    """The search as a test of rows already at hand, without the search index: each word whole
+    (`% w %`) when of one letter, else as the start of a word (`% w%`), as `tokens_text` allows.
+    Words are letters and digits only, so none is a LIKE wildcard."""
+    return [tokens.like(f"% {word} %" if len(word) == 1 else f"% {word}%") for word in found]

@@ -72,6 +72,15 @@ async def test_a_word_of_one_letter_matches_whole_words_only(
     assert await found(db, "fr anne") == ["Lefèvre"]  # "fr", of acme.fr, is a word of its own
 
 
+async def test_a_word_of_one_letter_finds_that_whole_word(db: Database, people: dict[str, Contact]) -> None:
+    acme = await factories.client(db, code="HC", name="Huillier Conseil")
+    await factories.contact(db, "L'Huillier", "Anne", at=acme)
+
+    assert await found(db, "l") == ["L'Huillier"]  # its words are "l" and "huillier"
+    assert await found(db, "l anne") == ["L'Huillier"]
+    assert await found(db, "l hu") == ["L'Huillier"]
+
+
 async def test_a_search_over_the_limits_is_refused(db: Database, people: dict[str, Contact]) -> None:
     with pytest.raises(Invalid, match=r"at most 10 words \(11 given\)"):
         await found(db, " ".join(f"w{n}" for n in range(11)))

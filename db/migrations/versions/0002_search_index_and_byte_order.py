@@ -22,7 +22,6 @@ from db.dialect import (
     POSTGRES_SEARCH_INDEX_DDL,
     SEARCH_TABLE,
     SQLITE_FILL_SEARCH_TABLE,
-    SQLITE_SEARCH_TABLE_DDL,
 )
 
 revision: str = "0002"
@@ -30,6 +29,10 @@ down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# The FTS5 table as this revision made it (0007 adds its prefix indexes).
+SQLITE_SEARCH_TABLE_DDL = (
+    "CREATE VIRTUAL TABLE contact_search USING fts5(tokens, tokenize='ascii', detail='none', columnsize=0)"
+)
 KEY_COLUMNS = [
     ("contact", "last_name_key"),
     ("contact", "first_name_key"),
