@@ -24,7 +24,8 @@ ACTOR = "bench"
 LAST_NAMES = ["dupont", "DE LA FONTAINE", "le goff", "d'ARTAGNAN", "van der BERG", "O'BRIEN", "martin-durand"]
 FIRST_NAMES = ["jean-PIERRE", "marie", "ÉLÉONORE", "anne-sophie", "LOÏC"]
 FUNCTION = "directeur financier"
-RATIO_TARGET, LOCK_TARGET = 5.0, 3.0
+# Carnet ÷ limit at most 5; Carnet's write lock at most 1.2× the floor's (issue 13).
+RATIO_TARGET, FLOOR_TARGET = 5.0, 1.2
 KINDS: dict[str, Any] = {"int": Integer(), "str": String(), "at": UtcDateTime()}
 
 
@@ -124,7 +125,16 @@ RESEED = text(
     "UPDATE contact SET last_name = :last, first_name = :first, last_name_key = :last_key, "
     "first_name_key = :first_key, search_tokens = :tokens, version = 1 WHERE id = :id"
 )
-RENAME = text("UPDATE contact SET last_name = :last, first_name = :first WHERE id = :id")
+RENAME = sql(
+    "UPDATE contact SET last_name = :last, first_name = :first, version = version + 1, updated_at = :now "
+    "WHERE id = :id",
+    now="at",
+)
+VERSIONS = sql(
+    "SELECT id, version FROM contact "
+    "WHERE id IN (SELECT contact_id FROM contact_link WHERE organization_id = :organization)",
+    organization="int",
+)
 ASSOCIATE = """mutation ($input: AssociateContactsInput!) {
   associateContacts(input: $input) { affectedCount userErrors { message } } }"""
 NORMALIZE = """mutation ($input: NormalizeContactsInput!) {
@@ -204,6 +214,17 @@ def _person(index: int, organization_name: str) -> dict[str, Any]:
         "tokens": tokens_text(last, first, None, None, FUNCTION, organization_name),
         "now": NOW,
     }
+
+
+async def people_ids(world: World) -> list[int]:
+    """The contacts to normalise, by id."""
+    async with world.db.read() as session:
+        connection = await session.connection()
+        people = await connection.execute(
+            text("SELECT contact_id FROM contact_link WHERE organization_id = :organization ORDER BY 1"),
+            {"organization": world.people},
+        )
+        return [contact_id for (contact_id,) in people]
 
 
 async def restore_names(world: World) -> None:

@@ -5,8 +5,12 @@ The limit is hand-written SQL doing the same writes in one transaction (links, s
 history, sort keys and search tokens; values computed in Python, `executemany` or
 `INSERT … SELECT`). Carnet runs through the GraphQL schema, as a request would. Carnet and the
 limit take turns, `--runs` times, from the same state; medians are printed as ratios (target:
-≤ 5×). On SQLite, the normalisation also reports how long Carnet held the write lock (target:
-≤ 3 s) and what a reader on another connection saw meanwhile (WAL: it keeps reading).
+≤ 5×). On SQLite, each normalisation turn also runs the floor (`floor_normalize`: every value
+computed before the write transaction, then a version check and the writes alone), and reports
+how long Carnet and the floor held the write lock (target: Carnet ≤ 1.2× the floor), what a
+reader on another connection saw meanwhile (WAL: it keeps reading), and what became of the single
+edits `--editors` clients sent during Carnet's normalisation (`bench.batch_edits`; target: none
+fails, none is lost).
 
 The machine is shared: read the ratios, not the absolute times.
 """
@@ -27,9 +31,10 @@ import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
+from bench.batch_edits import Editors, Edits
 from bench.batch_limits import floor_normalize, limit_associate, limit_normalize
 from bench.batch_world import (
-    LOCK_TARGET,
+    FLOOR_TARGET,
     RATIO_TARGET,
     Timings,
     World,
@@ -37,6 +42,7 @@ from bench.batch_world import (
     carnet_normalize,
     forget_history,
     open_world,
+    people_ids,
     restore_names,
 )
 from db.engine import Database
@@ -46,20 +52,34 @@ from resolvers.text_styles import TextStyle
 
 
 class WriteLock:
-    """How long each write transaction held SQLite's write lock: from BEGIN IMMEDIATE to COMMIT."""
+    """How long each committed transaction held SQLite's write lock: from BEGIN IMMEDIATE to
+    COMMIT. Reads, rolled back, are not counted; transactions are told apart by connection."""
 
     def __init__(self, db: Database) -> None:
         self.held: list[float] = []
-        self._began = 0.0
+        self._began: dict[int, float] = {}
         # Listeners run in the order they were added: this one after the engine's BEGIN IMMEDIATE.
         event.listen(db.engine.sync_engine, "begin", self._begin)
         event.listen(db.engine.sync_engine, "commit", self._commit)
+        event.listen(db.engine.sync_engine, "rollback", self._rollback)
 
-    def _begin(self, _connection: Any) -> None:
-        self._began = time.perf_counter()
+    def _begin(self, connection: Any) -> None:
+        self._began[id(connection)] = time.perf_counter()
 
-    def _commit(self, _connection: Any) -> None:
-        self.held.append(time.perf_counter() - self._began)
+    def _commit(self, connection: Any) -> None:
+        began = self._began.pop(id(connection), None)
+        if began is not None:
+            self.held.append(time.perf_counter() - began)
+
+    def _rollback(self, connection: Any) -> None:
+        self._began.pop(id(connection), None)
+
+    async def longest(self, work: Awaitable[None]) -> float:
+        """The longest any transaction committed during `work` held the lock (its own, when the
+        others are single edits)."""
+        before = len(self.held)
+        await work
+        return max(self.held[before:])
 
 
 class Reader(threading.Thread):
@@ -109,38 +129,62 @@ async def bench_associate(world: World, runs: int) -> Timings:
     return await take_turns(runs, reset, lambda: carnet_associate(world), lambda: limit_associate(world))
 
 
-async def bench_normalize(world: World, runs: int) -> Timings:
+async def bench_normalize(world: World, options: argparse.Namespace) -> Timings:
     """Every turn puts the seeded names in TITLE style: every name changes."""
-    lock = WriteLock(world.db) if world.db.is_sqlite else None
-    held: list[float] = []
-
-    async def reset() -> None:
-        await forget_history(world, links_to_client=False)
-        await restore_names(world)
-
-    async def carnet() -> None:
-        before = len(lock.held) if lock else 0
-        await carnet_normalize(world, TextStyle.TITLE)
-        held.extend(lock.held[before:] if lock else [])
-
-    reader = Reader(make_url(str(world.db.engine.url)).database or "") if lock else None
-    if reader:
-        reader.start()
-    timings = await take_turns(runs, reset, carnet, lambda: limit_normalize(world))
-    if reader:
-        reader.stop.set()
-        reader.join()
-        await reset()
-        floor = await floor_normalize(world)
-        slowest, longest = max(reader.latencies) * 1000, statistics.median(held)
-        timings.notes += [
-            f"Carnet held the write lock {longest:.2f} s (median; ≤ {LOCK_TARGET:.0f} s: "
-            f"{'met' if longest <= LOCK_TARGET else 'NOT met'}); the limit's writes alone, values "
-            f"computed beforehand, hold it {floor:.2f} s",
-            f"a reader on another connection meanwhile read {len(reader.latencies):,} times, "
-            f"the slowest read took {slowest:.0f} ms",
-        ]
+    if not world.db.is_sqlite:
+        return await take_turns(
+            options.runs,
+            lambda: _reset(world),
+            lambda: carnet_normalize(world, TextStyle.TITLE),
+            lambda: limit_normalize(world),
+        )
+    lock, timings, edits = WriteLock(world.db), Timings(), Edits()
+    held: dict[str, list[float]] = {"Carnet": [], "floor": []}
+    reader = Reader(make_url(str(world.db.engine.url)).database or "")
+    reader.start()
+    contact_ids = await people_ids(world)
+    for _ in range(options.runs):
+        await _reset(world)
+        editors = Editors(world, contact_ids, options.editors, options.edit_pause)
+        editing = asyncio.create_task(editors.run())
+        started = time.perf_counter()
+        held["Carnet"].append(await lock.longest(carnet_normalize(world, TextStyle.TITLE)))
+        timings.carnet.append(time.perf_counter() - started)
+        editors.stop.set()
+        await editing
+        edits.add(await editors.check())
+        await _reset(world)
+        timings.limit.append(await _timed(limit_normalize(world)))
+        await _reset(world)
+        held["floor"].append(await lock.longest(floor_normalize(world)))
+    reader.stop.set()
+    reader.join()
+    timings.notes += _lock_notes(held, reader, edits, options.editors)
     return timings
+
+
+async def _reset(world: World) -> None:
+    await forget_history(world, links_to_client=False)
+    await restore_names(world)
+
+
+async def _timed(work: Awaitable[None]) -> float:
+    started = time.perf_counter()
+    await work
+    return time.perf_counter() - started
+
+
+def _lock_notes(held: dict[str, list[float]], reader: Reader, edits: Edits, editors: int) -> list[str]:
+    carnet, floor = statistics.median(held["Carnet"]), statistics.median(held["floor"])
+    verdict = "met" if carnet <= FLOOR_TARGET * floor else "NOT met"
+    slowest = max(reader.latencies) * 1000
+    return [
+        f"write lock: Carnet {carnet:.2f} s, the floor {floor:.2f} s (medians): {carnet / floor:.2f}× "
+        f"the floor (≤ {FLOOR_TARGET}×: {verdict})",
+        f"{editors} clients editing during Carnet's turns: {edits.summary()}",
+        f"a reader on another connection meanwhile read {len(reader.latencies):,} times, "
+        f"the slowest read took {slowest:.0f} ms",
+    ]
 
 
 def report(engine: str, name: str, timings: Timings) -> list[str]:
@@ -157,7 +201,7 @@ async def run_engine(engine: str, url: str, options: argparse.Namespace) -> list
     world = await open_world(url, options.associate, options.normalize)
     try:
         associate = await bench_associate(world, options.runs)
-        normalize = await bench_normalize(world, options.runs)
+        normalize = await bench_normalize(world, options)
     finally:
         await world.db.dispose()
     return [
@@ -189,6 +233,8 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--associate", type=int, default=10_000, help="contacts to associate")
     parser.add_argument("--normalize", type=int, default=100_000, help="contacts to normalise")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--editors", type=int, default=4, help="clients editing during a normalisation")
+    parser.add_argument("--edit-pause", type=float, default=0.05, help="seconds between a client's edits")
     return parser.parse_args()
 
 

@@ -19,10 +19,23 @@ engines match the same words; each engine only indexes them:
 queries that use it are built once, whatever the engine.
 """
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Boolean, ColumnElement, Dialect, Integer, Select, Text, TypeDecorator, bindparam, text
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Dialect,
+    Integer,
+    Select,
+    Text,
+    TypeDecorator,
+    bindparam,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import QueryableAttribute
@@ -143,6 +156,17 @@ def _tsvector_count(element: SearchCount, compiler: SQLCompiler, **kw: Any) -> s
     query, among = compiler.process(element.query, **kw), _among(element, compiler, "searched.id", **kw)
     tokens = POSTGRES_TOKENS.format(tokens="searched.search_tokens")
     return f"(SELECT count(*) FROM contact AS searched WHERE {tokens} @@ CAST({query} AS tsquery){among})"  # noqa: S608
+
+
+def each_id(dialect_name: str, ids: Sequence[int]) -> ColumnElement[int]:
+    """These ids as the rows of one column, from one bound parameter, to select from: one
+    statement for any number of ids, whatever each engine's limit on parameters (a JSON array
+    for SQLite's `json_each`, an integer array for PostgreSQL's `unnest`)."""
+    if dialect_name == "postgresql":
+        given = bindparam("each_id", list(ids), type_=ARRAY(Integer))
+        column: ColumnElement[int] = func.unnest(given).column_valued("id")
+        return column
+    return func.json_each(bindparam("each_id", json.dumps(list(ids)))).table_valued("value").c.value
 
 
 async def index_search_tokens(connection: AsyncConnection, tokens_by_id: Sequence[tuple[int, str]]) -> None:

@@ -66,14 +66,22 @@ async def _key_rows(session: AsyncSession, contact_ids: Sequence[int]) -> list[K
     for contact_id, email, function, name in at_organizations:
         extra.setdefault(contact_id, []).extend((email, function, name))
     return [
-        {
-            "key_id": contact_id,
-            "last_key": fold(last_name),
-            "first_key": fold(first_name),
-            "tokens": tokens_text(last_name, first_name, email, *extra.get(contact_id, [])),
-        }
+        key_row(contact_id, last_name, first_name, email, extra.get(contact_id, []))
         for contact_id, last_name, first_name, email in people
     ]
+
+
+def key_row(
+    contact_id: int, last_name: str, first_name: str | None, email: str | None, at_links: Sequence[str | None]
+) -> KeyRow:
+    """A contact's keys and tokens from its names, its e-mail and, link by link in id order,
+    what each link shows (e-mail, function, organisation name)."""
+    return {
+        "key_id": contact_id,
+        "last_key": fold(last_name),
+        "first_key": fold(first_name),
+        "tokens": tokens_text(last_name, first_name, email, *at_links),
+    }
 
 
 def tokens_text(*values: str | None) -> str:

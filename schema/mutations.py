@@ -26,6 +26,11 @@ A mutation adapter is one call to `run`::
    answered as DUPLICATE; a write that could not get the database in time (SQLite's write
    gate) is a GraphQL error SERVICE_BUSY, and changed nothing.
 
+`run_planned(info, answer, plan, write)` is the same for a batch whose work is long
+(normalizeContacts): `plan(session)` works everything out in a read transaction, holding no
+write lock, then `write(session, planned, actor)` runs in the one write transaction and must
+check there that what the plan read still holds.
+
 The answer is either a payload class that knows its own result (`ContactPayload`,
 `BatchPayload`, `NormalizationPayload`: classmethods `of` and `refused`), or `One(XPayload,
 X.from_row)` for the payloads of one object and its `userErrors`, the object null when
@@ -60,6 +65,7 @@ Result_contra = TypeVar("Result_contra", contravariant=True)
 Payload = TypeVar("Payload")
 Payload_co = TypeVar("Payload_co", covariant=True)
 Shown = TypeVar("Shown")
+Planned = TypeVar("Planned")
 
 Work = Callable[[AsyncSession, Actor], Awaitable[Result]]
 
@@ -125,13 +131,45 @@ async def run(
     read_only: bool = False,
 ) -> Payload:
     """Run `work` in one transaction and answer with its payload, or with its refusal."""
+    return await _answer(
+        info, answer, lambda actor: _transaction(info.context, actor, work, read_only=read_only)
+    )
+
+
+async def run_planned(
+    info: Info,
+    answer: Answer[Result, Payload],
+    plan: Callable[[AsyncSession], Awaitable[Planned]],
+    write: Callable[[AsyncSession, Planned, Actor], Awaitable[Result]],
+) -> Payload:
+    """Work out in a read transaction (`plan`), then write in one short transaction (`write`).
+
+    A batch whose work is long then holds no write lock while it works: `plan` reads without
+    locking, and `write` must check inside its transaction that what the plan read still holds.
+    """
+
+    async def planned_then_written(actor: Actor) -> Result:
+        async with info.context.db.read() as session:
+            planned = await plan(session)
+        return await _transaction(
+            info.context, actor, lambda session, actor: write(session, planned, actor), read_only=False
+        )
+
+    return await _answer(info, answer, planned_then_written)
+
+
+async def _answer(
+    info: Info, answer: Answer[Result, Payload], outcome: Callable[[Actor], Awaitable[Result]]
+) -> Payload:
+    """The payload of `outcome`, or its refusal; an argument no engine could store is refused
+    before anything runs, the same on both engines."""
     ctx = info.context
     unstorable = unstorable_argument(info._raw_info)
-    if unstorable is not None:  # refused before anything runs, the same on both engines
+    if unstorable is not None:
         path, message = unstorable
         return await answer.refused(ctx, DomainError([Problem(ErrorCode.INVALID, path, message)]))
     try:
-        result = await _transaction(ctx, actor_of(info), work, read_only=read_only)
+        result = await outcome(actor_of(info))
     except DomainError as error:
         return await answer.refused(ctx, error)
     return answer.of(result)

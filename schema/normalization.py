@@ -1,18 +1,22 @@
 """normalizeContacts: make last names, first names and functions uniform over a selection
 (DOMAIN.md rule 14), as a dry run or for real."""
 
-import strawberry
+from collections.abc import Awaitable
 
-from resolvers import normalization
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from resolvers import normalization, normalization_writes
 from resolvers.errors import DomainError
-from resolvers.normalization import Normalization, NormalizationResult
+from resolvers.normalization import Normalization
+from resolvers.normalization_plan import NormalizationResult, Plan
 from resolvers.text_styles import TextStyle
 from schema.batches import CHANGED_CONTACTS, ContactSelection, changed_contacts
 from schema.contacts import Contact
 from schema.context import Context, Info
 from schema.errors import UserError, user_errors
 from schema.history import FieldChange
-from schema.mutations import run
+from schema.mutations import run, run_planned
 from schema.permissions import StaffOnly
 
 strawberry.enum(TextStyle, name="TextStyle")  # decorates in place: annotate with the class
@@ -83,17 +87,27 @@ class NormalizationMutations:
     )
     async def normalize_contacts(self, info: Info, input: NormalizeContactsInput) -> NormalizationPayload:
         ctx, dry_run = info.context, bool(input.dry_run)
-        return await run(
-            info,
-            NormalizationPayload,
-            lambda session, actor: normalization.normalize_contacts(
+
+        def plan(session: AsyncSession) -> Awaitable[Plan]:
+            return normalization.work_out(
                 session,
                 ctx.viewer,
                 input.selection.selection(),
                 input.rules(),
-                dry_run=dry_run,
                 max_selection=ctx.max_selection,
-                actor=actor,
-            ),
-            read_only=dry_run,
-        )
+                to_write=not dry_run,
+            )
+
+        if dry_run:  # listed, never written: a read transaction
+            return await run(
+                info,
+                NormalizationPayload,
+                lambda session, _: _listed(plan(session)),
+                read_only=True,
+            )
+        # Worked out first, without the write lock; then checked and written in one transaction.
+        return await run_planned(info, NormalizationPayload, plan, normalization_writes.apply)
+
+
+async def _listed(plan: Awaitable[Plan]) -> NormalizationResult:
+    return NormalizationResult(await plan, applied=False)

@@ -61,4 +61,4 @@ async def careless_people(db: Database) -> dict[str, Any]:
     dupont = await factories.contact(
         db, "  de la FONTAINE ", "marie", at=acme, function="directeur financier"
     )
-    return {"acme": acme, "zola": zola, "goff": goff, "dupont": dupont}
+    return {"acme": acme, "supplier": supplier, "zola": zola, "goff": goff, "dupont": dupont}
