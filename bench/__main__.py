@@ -96,17 +96,21 @@ def _search_table(results: dict[str, search.Timings], small: int, large: int) ->
 
 @dataclass
 class Run:
-    """Everything one `python -m bench` measured."""
+    """Everything one `python -m bench` measured (saved after each measure: a run cut short by the
+    bench lock's timeout keeps what it measured)."""
 
+    results: Path
+    largest: int
+    load_before: float = field(default_factory=lambda: os.getloadavg()[0])
     throughputs: dict[tuple[str, int], reference.Throughput] = field(default_factory=dict)
     searches: dict[str, search.Timings] = field(default_factory=dict)
     loads: dict[tuple[str, int], concurrency.Concurrency] = field(default_factory=dict)
     typed: dict[str, prefixes.Prefixes] = field(default_factory=dict)
 
 
-def _plain(run: Run, largest: int, load_before: float) -> dict[str, Any]:
+def _plain(run: Run) -> dict[str, Any]:
     """The run as JSON: raw figures, one per round; when, and how busy the machine was."""
-    load = f"load average {load_before:.1f} → {os.getloadavg()[0]:.1f}"
+    load = f"load average {run.load_before:.1f} → {os.getloadavg()[0]:.1f}"
     return {
         "measured": f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {load}",
         "reference": {
@@ -140,7 +144,7 @@ def _plain(run: Run, largest: int, load_before: float) -> dict[str, Any]:
             }
             for (engine, size), load in run.loads.items()
         },
-        "prefixes_size": largest,
+        "prefixes_size": run.largest,
         "prefixes": {
             engine: {
                 word: {"found": typed.found[word], "request_ms": typed.request[word]}
@@ -149,6 +153,13 @@ def _plain(run: Run, largest: int, load_before: float) -> dict[str, Any]:
             for engine, typed in run.typed.items()
         },
     }
+
+
+def _save(run: Run) -> dict[str, Any]:
+    plain = _plain(run)
+    run.results.parent.mkdir(parents=True, exist_ok=True)
+    run.results.write_text(json.dumps(plain, indent=2))
+    return plain
 
 
 async def _engine(engine: str, sizes: list[int], arguments: argparse.Namespace, run: Run) -> None:
@@ -161,17 +172,20 @@ async def _engine(engine: str, sizes: list[int], arguments: argparse.Namespace, 
         await _seeded(url, size, arguments.reseed)
         result = run.throughputs[engine, size] = await reference.measure(url, options)
         print(f"  reference query: compiled ÷ limit {result.ratio:.3f}, stock {result.stock_ratio:.3f}")
+        _save(run)
         if arguments.clients:
             load = run.loads[engine, size] = await concurrency.measure(
                 url, concurrency.Options(clients=arguments.clients, requests=arguments.requests)
             )
             spread = load.p95_ms / load.p50_ms
             print(f"  {load.clients} clients: p95 ÷ p50 {spread:.2f}, RSS × {load.rss_ratio:.2f}")
+            _save(run)
     if len(sizes) > 1:
         print(f"{engine}, searching {', '.join(f'{size:,}' for size in sizes)} side by side")
         run.searches[engine] = await search.measure(
             {size: urls[size] for size in (sizes[0], sizes[-1])}, arguments.runs
         )
+        _save(run)
     print(f"{engine}, typing {', '.join(prefixes.NAMES)} at {sizes[-1]:,} contacts")
     run.typed[engine] = await prefixes.measure(urls[sizes[-1]], arguments.runs)
 
@@ -179,12 +193,10 @@ async def _engine(engine: str, sizes: list[int], arguments: argparse.Namespace, 
 async def main() -> None:
     arguments = _arguments()
     sizes = sorted(int(size) for size in arguments.sizes.split(","))
-    run, load_before = Run(), os.getloadavg()[0]
+    run = Run(arguments.results, sizes[-1])
     for engine in arguments.engines.split(","):
         await _engine(engine, sizes, arguments, run)
-    plain = _plain(run, sizes[-1], load_before)
-    arguments.results.parent.mkdir(parents=True, exist_ok=True)
-    arguments.results.write_text(json.dumps(plain, indent=2))
+    plain = _save(run)
     print()
     print(_reference_table(run.throughputs))
     if run.loads:

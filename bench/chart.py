@@ -20,6 +20,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
+from matplotlib.ticker import ScalarFormatter
 
 RESULTS = Path("var/bench/results.json")
 CHART = Path("bench/performance.png")
@@ -33,28 +34,33 @@ def _target(axes: Axes, value: float, label: str, style: str = "--") -> None:
     axes.annotate(label, (0.99, value), xycoords=where, ha="right", va="bottom", fontsize=8)
 
 
-def _bars(axes: Axes, labels: list[str], series: dict[str, list[float]]) -> None:
-    """Grouped bars, one group per label."""
+def _label(key: str) -> str:
+    engine, size = key.split("/")
+    return f"{engine}\n{int(size):,}"
+
+
+def _bars(axes: Axes, labels: list[str], series: dict[str, list[float]], top: float) -> None:
+    """Grouped bars, one group per label; room above them (`top` at least) for the legend."""
     width = 0.8 / len(series)
     for index, (name, values) in enumerate(series.items()):
         positions = [group + (index - (len(series) - 1) / 2) * width for group in range(len(labels))]
         bars = axes.bar(positions, values, width, label=name)
         axes.bar_label(bars, fmt="%.2f", fontsize=7)
     axes.set_xticks(range(len(labels)), labels, fontsize=8)
+    axes.set_ylim(0, max(top, *(value for values in series.values() for value in values)) * 1.3)
     axes.legend(fontsize=8, loc="upper left")
 
 
 def _reference(axes: Axes, results: Results) -> None:
     reference = results["reference"]
-    labels = [key.replace("/", "\n") for key in reference]
+    labels = [_label(key) for key in reference]
     series = {
         "compiled": [entry["ratio"] for entry in reference.values()],
         "stock executor": [entry["stock_ratio"] for entry in reference.values()],
     }
-    _bars(axes, labels, series)
+    _bars(axes, labels, series, top=0.7)
     _target(axes, 0.7, "target ≥ 0.7")
     axes.set_title("Reference query: Carnet ÷ hand-written limit (req/s)")
-    axes.set_ylim(0, 1)
 
 
 def _prefixes(axes: Axes, results: Results) -> None:
@@ -69,15 +75,17 @@ def _prefixes(axes: Axes, results: Results) -> None:
     )
     axes.tick_params(axis="x", labelrotation=60, labelsize=8)
     axes.set_yscale("log")
+    axes.yaxis.set_major_formatter(ScalarFormatter())
+    axes.yaxis.set_minor_formatter(ScalarFormatter())
     axes.legend(fontsize=8)
 
 
 def _concurrency(axes: Axes, results: Results) -> None:
     runs = results["concurrency"]
-    labels = [key.replace("/", "\n") for key in runs]
+    labels = [_label(key) for key in runs]
     latency = [entry["p95_ms"] / entry["p50_ms"] for entry in runs.values()]
     memory = [entry["rss_end"] / entry["rss_warm"] for entry in runs.values()]
-    _bars(axes, labels, {"latency p95 ÷ p50": latency, "RSS at the end ÷ after 100 requests": memory})
+    _bars(axes, labels, {"latency p95 ÷ p50": latency, "RSS at the end ÷ after 100 requests": memory}, top=2)
     _target(axes, 2, "p95 ÷ p50 ≤ 2")
     _target(axes, 1.3, "RSS ≤ 1.3", style=":")
     clients = {entry["clients"] for entry in runs.values()}
