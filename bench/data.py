@@ -170,7 +170,7 @@ COLUMNS = {
     "contact_link": (
         "id", "contact_id", "organization_id", "is_primary", "function", "email", "left_on",
         "receives_invoices", "receives_invoices_all_sites", "receives_reminders",
-        "receives_reminders_all_sites", "created_at",
+        "receives_reminders_all_sites", "created_at", "last_name_key", "first_name_key",
     ),
     "contact_link_site": ("link_id", "site_id"),
     "contact_link_interlocutor_type": ("link_id", "type_code"),
@@ -240,8 +240,11 @@ class Contacts:
             link = self.next_link
             self.next_link += 1
             rows["contact_link"].append(
-                (link, pk, org, index == 0, function, email, left_on, *flags, NOW - timedelta(days=pk % 999))
-            )
+                (
+                    link, pk, org, index == 0, function, email, left_on, *flags,
+                    NOW - timedelta(days=pk % 999), _folded(last), _folded(first),
+                )
+            )  # fmt: skip
             if client:
                 for site in rng.sample(self.ref.sites_by_client[org], rng.randint(0, 1)):
                     rows["contact_link_site"].append((link, site))

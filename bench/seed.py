@@ -1,8 +1,9 @@
 """Seed a benchmark database fast: the migrations, then set-based inserts through the raw driver.
 
 SQLite: executemany per table and chunk in one transaction, the FTS5 table filled by one
-INSERT … SELECT at the end. PostgreSQL: COPY per table and chunk, foreign-key triggers off while
-loading (the rows are consistent by construction), the GIN index built once at the end.
+INSERT … SELECT at the end. PostgreSQL: COPY per table and chunk, triggers off while loading
+(foreign keys, the links' name keys: the rows are consistent by construction), the GIN index
+built once at the end.
 Both are checked afterwards against `refresh_contact_keys` on a sample, then analysed.
 """
 
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.engine import make_url
 from tqdm import tqdm
 
@@ -24,7 +25,7 @@ from bench.data import COLUMNS, Contacts, reference
 from db.dialect import POSTGRES_SEARCH_INDEX, POSTGRES_SEARCH_INDEX_DDL, SQLITE_FILL_SEARCH_TABLE
 from db.engine import open_database
 from db.migrate import upgrade
-from db.models import Contact
+from db.models import Contact, ContactLink
 from resolvers.search import refresh_contact_keys
 
 CHUNK = 10_000
@@ -175,14 +176,30 @@ async def _load_postgres(url: str, size: int) -> None:
 
 
 async def check_sample(url: str, size: int, sample: int = 50) -> None:
-    """The seeded keys and tokens are what `refresh_contact_keys` writes (checked, rolled back)."""
+    """The seeded keys and tokens are what `refresh_contact_keys` writes (checked, rolled back),
+    and the links carry their contact's keys."""
     ids = sorted(random.Random(size).sample(range(1, size + 1), min(sample, size)))
     keys = select(Contact.id, Contact.last_name_key, Contact.first_name_key, Contact.search_tokens).where(
         Contact.id.in_(ids)
     )
+    # The keys a contact's links carry for the duplicate look-up (migration 0008) are its own.
+    drifted = (
+        select(func.count())
+        .select_from(ContactLink)
+        .join(Contact, Contact.id == ContactLink.contact_id)
+        .where(
+            ContactLink.contact_id.in_(ids),
+            or_(
+                ContactLink.last_name_key != Contact.last_name_key,
+                ContactLink.first_name_key != Contact.first_name_key,
+            ),
+        )
+    )
     database = open_database(url)
     try:
         async with database.writer() as session:
+            if await session.scalar(drifted):
+                raise AssertionError("seeded links do not carry their contact's name keys")
             seeded = (await session.execute(keys)).all()
             await refresh_contact_keys(session, ids)
             refreshed = (await session.execute(keys)).all()

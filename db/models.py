@@ -141,8 +141,11 @@ class ContactLink(Base):
         ),
         _present("ix_contact_link_phone", "phone"),
         _present("ix_contact_link_mobile", "mobile"),
-        # An organisation's contacts read from the index alone (the duplicate look-up's names).
+        # An organisation's contacts read from the index alone.
         Index("ix_contact_link_organization_contact", "organization_id", "contact_id"),
+        # The duplicate look-up's namesakes at an organisation (rule 21): one seek per name.
+        Index("ix_contact_link_organization_last_name_key", "organization_id", "last_name_key"),
+        Index("ix_contact_link_organization_first_name_key", "organization_id", "first_name_key"),
     )
 
     id: Mapped[pk]
@@ -162,6 +165,10 @@ class ContactLink(Base):
     receives_reminders: Mapped[bool] = mapped_column(Boolean, default=False)
     receives_reminders_all_sites: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[timestamp]
+    # The contact's own keys, copied for the index above. Triggers keep them equal to the
+    # contact's on every write (migration 0008): whatever is written here is overridden.
+    last_name_key: Mapped[sort_key] = mapped_column(server_default="")
+    first_name_key: Mapped[sort_key] = mapped_column(server_default="")
 
     contact: Mapped[Contact] = relationship(back_populates="links", lazy="raise")
 

@@ -6,13 +6,13 @@ profile, the same folded name at the same organisation, and, weaker, a similar n
 typo, or first and last name swapped). Several signs add up: score = 1 - Π(1 - weight).
 
 For one contact every sign is found through an index in one statement (lower-cased e-mails
-and profiles, phones, folded names read last-first and first-last), which also reads the
-candidates' cards; the similar-name check only reads the contacts of the contact's own
-organisations that share its first or its last name. `duplicate_groups` reads the whole base
+and profiles, phones, and the folded names its links carry, per organisation), which also
+reads the candidates' cards; the similar-name check only reads the contacts of the contact's
+own organisations that share its first or its last name. `duplicate_groups` reads the whole base
 (it is the base's clean-up list).
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from functools import cache
@@ -33,9 +33,9 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from db.models import Contact, ContactLink, ContactStatus
-from resolvers.access import Viewer
 
 
 class Reason(Enum):
@@ -152,13 +152,6 @@ def _shared_signs(contact_id: BindParameter[int]) -> Subquery:
         .correlate(None)
         .scalar_subquery()
     )
-    organizations = select(ContactLink.organization_id).where(me_link).scalar_subquery()
-    mine = select(Contact.last_name_key, Contact.first_name_key).where(Contact.id == contact_id).subquery()
-    alike = or_(
-        Contact.last_name_key == mine.c.last_name_key,
-        Contact.first_name_key == mine.c.first_name_key,
-        and_(Contact.last_name_key == mine.c.first_name_key, Contact.first_name_key == mine.c.last_name_key),
-    )
     email, phone = Reason.SAME_EMAIL.value, Reason.SAME_PHONE.value
     return union_all(
         # `IS NOT NULL` spelled out: the indexes hold only the rows with a value (partial).
@@ -174,12 +167,29 @@ def _shared_signs(contact_id: BindParameter[int]) -> Subquery:
         _row(Contact.id, Reason.SAME_SOCIAL_PROFILE.value).where(
             Contact.linkedin_url.is_not(None), func.lower(Contact.linkedin_url) == profile
         ),
-        _row(ContactLink.contact_id, _NAMES)
-        .join(Contact, Contact.id == ContactLink.contact_id)
-        .join(mine, alike)
-        .where(ContactLink.organization_id.in_(organizations)),
+        *_namesakes(contact_id),
         _row(Contact.id, _SELF).where(Contact.id == contact_id),
     ).subquery()
+
+
+def _namesakes(contact_id: BindParameter[int]) -> list[Select[int, str]]:
+    """The contacts that share the contact's last name, its first name, or both swapped, at one
+    of its organisations: each an index seek on the keys its links carry (migration 0008), so
+    that an organisation's size does not matter. Disjoint, so that no one comes twice."""
+    me, theirs = aliased(ContactLink), aliased(ContactLink)
+    last, first = me.last_name_key, me.first_name_key
+    alike = [
+        theirs.last_name_key == last,
+        and_(theirs.first_name_key == first, theirs.last_name_key != last),
+        and_(theirs.last_name_key == first, theirs.first_name_key == last, theirs.last_name_key != last),
+    ]
+    return [
+        _row(theirs.contact_id, _NAMES)
+        .select_from(me)
+        .join(theirs, and_(theirs.organization_id == me.organization_id, condition))
+        .where(me.contact_id == contact_id)
+        for condition in alike
+    ]
 
 
 async def possible_duplicates(session: AsyncSession, contact_id: int, *, limit: int = 10) -> list[Candidate]:
@@ -208,12 +218,3 @@ def ranked(reasons: dict[int, set[Reason]]) -> list[Candidate]:
         for other, found in reasons.items()
     ]
     return sorted(candidates, key=lambda candidate: (-candidate.score, candidate.contact_id))
-
-
-async def duplicates_by_contact_id(
-    session: AsyncSession, viewer: Viewer, ids: Sequence[int]
-) -> list[list[Candidate] | None]:
-    """`Contact.possibleDuplicates` for a page of contacts: staff only (None for the portal)."""
-    if not viewer.is_staff:
-        return [None for _ in ids]
-    return [await possible_duplicates(session, contact_id) for contact_id in ids]

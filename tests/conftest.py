@@ -84,9 +84,21 @@ async def shared_database(database_url: str) -> AsyncIterator[Database]:
 
 @pytest.fixture
 async def db(shared_database: Database) -> AsyncIterator[Database]:
-    """The database, emptied before the test."""
+    """The database, emptied before the test; after it, every link still carries its contact's
+    name keys (migration 0008's triggers): every write path of the suite checks them."""
     await wipe(shared_database)
     yield shared_database
+    assert await links_with_other_keys(shared_database) == []
+
+
+async def links_with_other_keys(database: Database) -> list[tuple[int, str, str, str, str]]:
+    drifted = text(
+        "SELECT l.id, l.last_name_key, l.first_name_key, c.last_name_key, c.first_name_key "
+        "FROM contact_link AS l JOIN contact AS c ON c.id = l.contact_id "
+        "WHERE l.last_name_key <> c.last_name_key OR l.first_name_key <> c.first_name_key"
+    )
+    async with database.read() as session:
+        return [tuple(row) for row in await session.execute(drifted)]
 
 
 async def wipe(database: Database) -> None:

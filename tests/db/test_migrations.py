@@ -29,4 +29,4 @@ async def test_the_test_database_is_at_the_newest_migration(db: Database) -> Non
     async with db.read() as session:
         revision = await current_revision(session)
 
-    assert revision == head_revision() == "0007"
+    assert revision == head_revision() == "0008"
