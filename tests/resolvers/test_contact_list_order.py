@@ -76,6 +76,9 @@ KEY_COLUMNS = {
     ("affair", "name_key"),
     ("contact", "first_name_key"),
     ("contact", "last_name_key"),
+    # The contact's keys copied onto its links (the duplicate look-up), compared with them.
+    ("contact_link", "first_name_key"),
+    ("contact_link", "last_name_key"),
     ("event", "name_key"),
     ("organization", "name_key"),
     ("site", "name_key"),
