@@ -60,7 +60,15 @@ class SharedDataLoader(DataLoader[K, V]):
         self.breath = breath
 
     def load(self, key: K) -> Awaitable[V]:
-        return asyncio.shield(self._future(key))
+        return self._settled(self._future(key))
+
+    async def _settled(self, future: "asyncio.Future[V]") -> V:
+        """The value, then a breath if the request's turn is over: a batch settles thousands of
+        awaiters at once, and each would otherwise go on in the same turn of the loop."""
+        value = await asyncio.shield(future)
+        if self.breath.due():
+            await self.breath.take()
+        return value
 
     def _future(self, key: K) -> "asyncio.Future[V]":
         """Strawberry's DataLoader.load, with the batch this loader dispatches itself."""

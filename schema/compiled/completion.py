@@ -7,6 +7,8 @@ that paths, nulls and propagation are the stock executor's. What a plan does not
 raises `Abort`, and the stock executor answers the whole operation instead.
 """
 
+from __future__ import annotations
+
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
@@ -218,7 +220,10 @@ async def complete_later(
     try:
         if run.breath.due():
             await run.breath.take()
-        completed = complete(run, await value, path)
+        resolved = await value
+        if run.breath.due():  # its value may come with thousands of others' (a batch settled)
+            await run.breath.take()
+        completed = complete(run, resolved, path)
         if run.is_awaitable(completed):
             completed = await completed
     except Abort:

@@ -4,6 +4,7 @@ document thread, that /healthz is answered while a document waits there, and tha
 breathing at every step answers the same with the same statements."""
 
 import asyncio
+import itertools
 import threading
 import uuid
 from collections import Counter
@@ -154,3 +155,51 @@ def _statements(result: ExecutionResult) -> int:
     assert result.extensions is not None
     statements: int = result.extensions["queryStats"]["sqlStatements"]
     return statements
+
+
+class _LoopTurns:
+    """Counts the turns of the event loop: a callback that queues itself again at every turn."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.loop = asyncio.get_running_loop()
+        self.handle = self.loop.call_soon(self._tick)
+
+    def _tick(self) -> None:
+        self.count += 1
+        self.handle = self.loop.call_soon(self._tick)
+
+    def stop(self) -> None:
+        self.handle.cancel()
+
+
+async def test_siblings_breathing_at_once_go_on_over_several_turns_of_the_loop_in_order() -> None:
+    """Thousands of sibling tasks due a breath at once (a list of async fields) used to come
+    back together in one turn of the loop; the request's queue gives them turns of their own,
+    the loop polling the sockets in between: with a budget of 0, one breather a turn, in the
+    order they came."""
+    breath, turns, resumed = Breath(budget=0), _LoopTurns(), []
+
+    async def breathe(number: int) -> None:
+        await breath.take()
+        resumed.append((number, turns.count))
+
+    try:
+        await asyncio.gather(*(breathe(number) for number in range(50)))
+    finally:
+        turns.stop()
+    assert [number for number, _ in resumed] == list(range(50))
+    assert all(later > earlier for (_, earlier), (_, later) in itertools.pairwise(resumed))
+    assert breath.taken == 50 and breath.out == 0
+
+
+async def test_awaiters_of_one_batch_breathe_before_they_go_on(db: Database) -> None:
+    """A batch settles all its keys at once; each awaiter breathes when the request's turn is
+    over instead of going on in the same turn as every other (resolvers.loaders)."""
+    acme = await factories.client(db)
+    people = [await factories.contact(db, f"Contact {number}", at=acme) for number in range(5)]
+    breath = Breath(budget=0)
+    loaders = replace(context(db), breath=breath).loaders
+    names = await asyncio.gather(*(loaders.contacts_by_id.load(person.id) for person in people))
+    assert [row.last_name for row in names] == [f"Contact {number}" for number in range(5)]
+    assert breath.taken == 5
