@@ -120,7 +120,7 @@ async def contact_connection(
     rows = await load_page(ctx.loaders.contact_pages_by_request, request)
     counts = ctx.loaders.contact_counts_by_criteria
     nodes: list[LazyContact] = [show_node("Contact", row[0]) for row in rows.rows]
-    await read_ahead(info, [contact.pk for contact in nodes])
+    await read_ahead(info, nodes)
     return connection(rows, nodes, lambda: counts.load(criteria))
 
 
@@ -188,7 +188,7 @@ def _included(selection: Selection) -> bool:
     return not directives.get("skip", {}).get("if", False) and directives.get("include", {}).get("if", True)
 
 
-async def read_ahead(info: Info, contact_ids: Sequence[int]) -> None:
+async def read_ahead(info: Info, contacts: Sequence[Any]) -> None:
     """Load the relations the query selects on a page's contacts, a level at a time."""
     connection = _fields(info.selected_fields[0].selections)
     node = _fields(_fields(connection.get("edges", [])).get("node", []))
@@ -196,7 +196,13 @@ async def read_ahead(info: Info, contact_ids: Sequence[int]) -> None:
     for name, selections in node.items():
         if name in _CONTACT_RELATIONS:
             wanted.setdefault(_CONTACT_RELATIONS[name], {}).update(_fields(selections))
-    await asyncio.gather(*(_load(info, relation, contact_ids, nested) for relation, nested in wanted.items()))
+    ids = [contact.pk for contact in contacts]
+    loads = [_load(info, relation, ids, nested) for relation, nested in wanted.items()]
+    # A generated social profile names the primary organisation: for contacts without a URL only.
+    searched = [contact.pk for contact in contacts if not contact.linkedin_url]
+    if "socialProfiles" in node and searched:
+        loads.append(_load(info, "primary_organization_name_by_contact_id", searched, {}))
+    await asyncio.gather(*loads)
 
 
 async def _load(

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from db import models
+from resolvers import contacts
 
 if TYPE_CHECKING:
     from schema.contacts import Contact, ContactLink
@@ -35,3 +36,9 @@ class SocialProfile:
     network: SocialNetwork
     url: str
     generated: bool = strawberry.field(description="true: a people-search link built from the contact's name")
+
+
+def linkedin_search(first_name: str | None, last_name: str, organization: str | None) -> list[SocialProfile]:
+    """A contact without a LinkedIn URL of its own: a people search for its name and primary organisation."""
+    url = contacts.linkedin_search_url(first_name, last_name, organization)
+    return [SocialProfile(network=SocialNetwork.LINKEDIN, url=url, generated=True)]

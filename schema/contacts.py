@@ -1,6 +1,7 @@
 """The contact card as GraphQL types: Contact, ContactLink, extranet users and collaborators."""
 
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 import strawberry
@@ -10,7 +11,7 @@ from resolvers import contacts, history
 from resolvers.loaders import now_or_later
 from resolvers.paging import MAX_PAGE_SIZE
 from resolvers.rows import LinkRow, OrganizationRow
-from schema.contact_values import Civility, ContactStatus, SocialNetwork, SocialProfile
+from schema.contact_values import Civility, ContactStatus, SocialNetwork, SocialProfile, linkedin_search
 from schema.context import Context, Info
 from schema.duplicates import DuplicateCandidate, candidates
 from schema.errors import read_error
@@ -144,12 +145,11 @@ class Contact(Node):
         )
 
     @strawberry.field
-    async def social_profiles(self, info: Info) -> list[SocialProfile]:
+    def social_profiles(self, info: Info) -> list[SocialProfile]:
         if self.linkedin_url:
             return [SocialProfile(network=SocialNetwork.LINKEDIN, url=self.linkedin_url, generated=False)]
-        loader = info.context.loaders.primary_organization_name_by_contact_id
-        url = contacts.linkedin_search_url(self.first_name, self.last_name, await loader.load(self.pk))
-        return [SocialProfile(network=SocialNetwork.LINKEDIN, url=url, generated=True)]
+        loader = info.context.loaders.primary_organization_name_by_contact_id  # a page reads it ahead
+        return now_or_later(loader, self.pk, partial(linkedin_search, self.first_name, self.last_name))
 
     @strawberry.field(description="The contact at each organisation, primary first, then oldest first.")
     def links(self, info: Info) -> list[ContactLink]:

@@ -6,6 +6,8 @@ attributes, calls resolvers and coerces leaves. What it cannot do exactly as the
 executor does raises `Unsupported`, and the document runs on the stock executor.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from typing import Any
 

@@ -5,6 +5,8 @@ reads nothing of `info` but `info.context`, called directly; anything else throu
 resolver graphql-core calls, with a resolve info and arguments built the same way.
 """
 
+from __future__ import annotations
+
 import inspect
 import re
 from collections.abc import Callable
