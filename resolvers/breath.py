@@ -25,6 +25,10 @@ from collections.abc import Callable
 
 BUDGET_SECONDS = 0.02
 MOST_WOKEN = 1024  # breathers woken together, at most
+# Turns a loader's batch waits with no breath of its request before it is dispatched, once one
+# breathed: each level of the document (at most 10 deep, schema.guards) may start its tasks in a
+# turn of its own, an object's fields and a list's items each gathered.
+QUIET_TURNS = 20
 Waiter = asyncio.Future[None]
 
 
@@ -32,12 +36,13 @@ class Breath:
     """One request's account of how long its turn has held the loop; `budget=0` breathes at
     every check (tests: the mechanism without timing)."""
 
-    __slots__ = ("_back", "_queue", "_served", "_waking", "budget", "out", "since", "taken")
+    __slots__ = ("_back", "_queue", "_served", "_waking", "budget", "out", "returned", "since", "taken")
 
     def __init__(self, budget: float = BUDGET_SECONDS) -> None:
         self.budget = budget
         self.since = time.perf_counter()  # when the request's current turn started
         self.out = 0  # tasks of the request out for a breath now
+        self.returned = 0  # breathers back so far (cancelled or not): the loaders' dispatch watches it
         self.taken = 0  # breaths taken so far (tests, and whoever tunes the budget)
         self._queue: deque[Waiter] = deque()  # breathers waiting for a turn, first come first
         self._back: list[Waiter] = []  # woken once this turn was spent: first at the next one
@@ -46,6 +51,10 @@ class Breath:
 
     def due(self) -> bool:
         return time.perf_counter() - self.since >= self.budget
+
+    def restart(self) -> None:
+        """A new turn: the request gave the loop back (it waited for the database)."""
+        self.since = time.perf_counter()
 
     async def take(self) -> None:
         """Wait for a turn of the request's own, after the loop has polled the sockets. Woken
@@ -60,6 +69,7 @@ class Breath:
             self._served += 1
         finally:
             self.out -= 1
+            self.returned += 1
         self.taken += 1
 
     async def _wait(self, loop: asyncio.AbstractEventLoop, queue: Callable[[Waiter], None]) -> None:

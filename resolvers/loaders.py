@@ -30,7 +30,7 @@ from resolvers import (
     rows,
 )
 from resolvers.access import Viewer
-from resolvers.breath import Breath
+from resolvers.breath import QUIET_TURNS, Breath
 from resolvers.paging import Page
 
 K = TypeVar("K", bound=Hashable)
@@ -51,12 +51,18 @@ class SharedDataLoader(DataLoader[K, V]):
     shield of its own instead; the loader's future settles for everyone else.
 
     A batch is dispatched as Strawberry's DataLoader does it (a turn of the loop after its
-    first key), unless some task of the request is out for a breath: it would queue its key
-    after the dispatch, in a batch (a statement) of its own. The dispatch then waits a turn more.
+    first key), unless some task of the request breathed meanwhile: a task back from a breath
+    may queue its key turns later, in a batch (a statement) of its own. The dispatch then waits
+    for the request's tasks to be back in step (`_dispatch_when_settled`).
     """
 
     def __init__(self, load_fn: Callable[[list[K]], Awaitable[Sequence[V]]], breath: Breath) -> None:
-        super().__init__(load_fn=load_fn)
+        async def load_then_a_new_turn(keys: list[K]) -> Sequence[V]:
+            values = await load_fn(keys)
+            breath.restart()  # the request waited for the database, the loop free meanwhile
+            return values
+
+        super().__init__(load_fn=load_then_a_new_turn)
         self.breath = breath
 
     def load(self, key: K) -> Awaitable[V]:
@@ -87,12 +93,22 @@ class SharedDataLoader(DataLoader[K, V]):
         if batch is not None and batch.tasks and not should_create_new_batch(self, batch):
             return batch
         batch = self.batch = dataloader.Batch()
-        self.loop.call_soon(self._dispatch_when_settled, batch)
+        self.loop.call_soon(self._dispatch_when_settled, batch, self.breath.returned, None)
         return batch
 
-    def _dispatch_when_settled(self, batch: dataloader.Batch[K, V]) -> None:
-        if self.breath.out:
-            self.loop.call_soon(self._dispatch_when_settled, batch)
+    def _dispatch_when_settled(self, batch: dataloader.Batch[K, V], returned: int, quiet: int | None) -> None:
+        """Dispatch in the turn after the first key, as Strawberry does, if no task of the
+        request breathed meanwhile nor is about to (its turn is over); else once QUIET_TURNS
+        turns went by with none out for a breath nor back from one. Breaths put the request's
+        tasks out of step: one back from a breath starts tasks (a list's async fields) that
+        start others a turn later, and so on down the document, each queuing its key a turn
+        after its parent."""
+        breath = self.breath
+        if breath.out or breath.returned != returned or (quiet is None and breath.due()):
+            self.loop.call_soon(self._dispatch_when_settled, batch, breath.returned, 0)
+            return
+        if quiet is not None and quiet < QUIET_TURNS:
+            self.loop.call_soon(self._dispatch_when_settled, batch, returned, quiet + 1)
             return
         task = batch._dispatch_task = self.loop.create_task(dispatch_batch(self, batch))
         task.add_done_callback(lambda _: setattr(batch, "_dispatch_task", None))

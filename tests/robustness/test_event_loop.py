@@ -203,3 +203,17 @@ async def test_awaiters_of_one_batch_breathe_before_they_go_on(db: Database) -> 
     names = await asyncio.gather(*(loaders.contacts_by_id.load(person.id) for person in people))
     assert [row.last_name for row in names] == [f"Contact {number}" for number in range(5)]
     assert breath.taken == 5
+
+
+async def test_a_request_back_from_the_database_starts_a_new_turn(db: Database) -> None:
+    """Waiting for a batch gave the loop back: the request's turn starts again, instead of every
+    awaiter breathing at once on a clock that ran while it waited."""
+    acme = await factories.client(db)
+    person = await factories.contact(db, "Martin", at=acme)
+    breath = Breath(budget=3600)
+    breath.since -= 7200  # a turn long over
+    assert breath.due()
+    loaders = replace(context(db), breath=breath).loaders
+    row = await loaders.contacts_by_id.load(person.id)
+    assert row is not None and row.last_name == "Martin"
+    assert not breath.due() and breath.taken == 0
