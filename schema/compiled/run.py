@@ -39,6 +39,11 @@ class Run:
         found = getattr(executor.context_value, "breath", None)
         # A request without one (a context made elsewhere) never breathes.
         self.breath: Breath = found if isinstance(found, Breath) else Breath(budget=float("inf"))
+        # A new turn: the request waited for the document thread (parse, validation, the walks
+        # of a large document), the loop free meanwhile. Due at once, its root fields would
+        # breathe in turns and fail in another order than the stock executor's (which errors
+        # a nulled root keeps).
+        self.breath.restart()
         self._infos: dict[int, Any] = {}
         self._raw_infos: dict[int, Any] = {}
         self._arguments: dict[int, dict[str, Any]] = {}

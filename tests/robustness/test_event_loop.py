@@ -217,3 +217,14 @@ async def test_a_request_back_from_the_database_starts_a_new_turn(db: Database) 
     row = await loaders.contacts_by_id.load(person.id)
     assert row is not None and row.last_name == "Martin"
     assert not breath.due() and breath.taken == 0
+
+
+async def test_a_plan_starts_a_new_turn(db: Database) -> None:
+    """The request waited for the document thread before its plan runs: not due at once, its
+    root fields run in the stock executor's order (and fail in it, keeping the same errors)."""
+    await factories.contact(db, "Martin", at=await factories.client(db))
+    breath = Breath(budget=3600)
+    breath.since -= 7200  # as if the checks in the thread had taken two hours
+    result = await _run_with(db, breath)
+    assert result.errors is None
+    assert breath.taken == 0
