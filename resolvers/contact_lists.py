@@ -35,6 +35,7 @@ from resolvers.access import Viewer, in_crm, listed_contact
 from resolvers.cursors import list_key
 from resolvers.dense_search import page_along_order, search_count
 from resolvers.paging import Page, PageQuery, PageRequest, SortColumn, counts, fetch_pages
+from resolvers.rows import ContactRow, columns_of
 from resolvers.search import search_words, tokens_hold
 from resolvers.text import words
 
@@ -193,6 +194,13 @@ def contacts_query(viewer: Viewer, filters: Sequence[ContactFilter] = ()) -> Sel
     return select(Contact).where(_listed(viewer, filters), *_all_criteria(filters))
 
 
+def contact_rows_query(viewer: Viewer, filters: Sequence[ContactFilter] = ()) -> Select[Any]:
+    """`contacts_query`, read as `ContactRow` columns: a page needs no ORM object (resolvers.rows)."""
+    return select(*columns_of(ContactRow._fields, Contact)).where(
+        _listed(viewer, filters), *_all_criteria(filters)
+    )
+
+
 def contact_ids_query(viewer: Viewer, filters: Sequence[ContactFilter] = ()) -> Select[int]:
     """The ids of `contacts_query`: what a batch selection by filter reaches."""
     return select(Contact.id).where(_listed(viewer, filters), *_all_criteria(filters))
@@ -222,7 +230,13 @@ class ListRequest:
 
 def _page_query(viewer: Viewer, request: ListRequest) -> PageQuery:
     columns = sort_columns(request.order, searching=request.searching)
-    return PageQuery(contacts_query(viewer, request.criteria), columns, request.page, request.listed)
+    return PageQuery(contact_rows_query(viewer, request.criteria), columns, request.page, request.listed)
+
+
+def _contact_rows(page: Page) -> Page:
+    """The page's rows as `(ContactRow,)`, the sort keys (already in its cursors) left out."""
+    width = len(ContactRow._fields)
+    return replace(page, rows=[(ContactRow._make(row[:width]),) for row in page.rows])
 
 
 async def _dense_search_page(session: AsyncSession, viewer: Viewer, request: ListRequest) -> Page | None:
@@ -267,7 +281,8 @@ async def pages_by_request(
                 pages[indexes[0]] = dense
                 continue
         listings = [_page_query(viewer, requests[index]) for index in indexes]
-        pages.update(zip(indexes, await fetch_pages(session, Contact, listings), strict=True))
+        read = await fetch_pages(session, None, listings)
+        pages.update(zip(indexes, map(_contact_rows, read), strict=True))
     return [pages[index] for index in range(len(requests))]
 
 

@@ -13,19 +13,20 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.engine import Database
-from db.models import TEXT_MAX, AuditAction, Contact, ContactLink, Organization
+from db.models import TEXT_MAX, AuditAction, ContactLink, Organization
 from resolvers.access import Viewer
 from resolvers.audit import record_access
 from resolvers.contact_lists import ContactFilter, list_contacts
 from resolvers.contacts import display_name, linkedin_search_url
 from resolvers.paging import MAX_PAGE_SIZE, PageRequest
+from resolvers.rows import ContactRow
 
 
 @dataclass(frozen=True)
 class ExportedContact:
     """One contact as a file shows it: the person, and where they work (their primary link)."""
 
-    contact: Contact
+    contact: ContactRow
     link: ContactLink | None
     organization: Organization | None
 
@@ -52,7 +53,7 @@ async def exported_pages(
             page = await list_contacts(
                 session, viewer, criteria=criteria, order=None, page=PageRequest(first=page_size, after=after)
             )
-            contacts: list[Contact] = [row[0] for row in page.rows]
+            contacts: list[ContactRow] = [row[0] for row in page.rows]
             primary = await _primary_links(session, [contact.id for contact in contacts])
         yield [ExportedContact(contact, *primary.get(contact.id, (None, None))) for contact in contacts]
         if not page.has_next:

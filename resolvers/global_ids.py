@@ -12,7 +12,9 @@ MAX_ID_LENGTH = 1_000
 
 
 def to_global_id(type_name: str, *key: int | str) -> str:
-    return base64.b64encode(":".join([type_name, *map(str, key)]).encode()).decode()
+    # binascii's encoder, not base64.b64encode's wrapper: a page of the reference query makes ~700.
+    text = f"{type_name}:{key[0]!s}" if len(key) == 1 else ":".join([type_name, *map(str, key)])
+    return binascii.b2a_base64(text.encode(), newline=False).decode("ascii")
 
 
 def split_global_id(value: str) -> tuple[str, str] | None:

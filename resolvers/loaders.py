@@ -85,7 +85,10 @@ class SharedDataLoader(DataLoader[K, V]):
         future: asyncio.Future[V] = self.loop.create_future()
         if self.cache:
             self.cache_map.set(key, future)
-        self._batch().add_task(key, future)
+        # Not Batch.add_task: its done callback (one loop callback per key when the batch settles,
+        # some 700 a page) only cancels a batch whose futures were all cancelled, and awaiters
+        # here get shields: nothing cancels these futures.
+        self._batch().tasks.append(dataloader.LoaderTask(key, future))
         return future
 
     def _batch(self) -> dataloader.Batch[K, V]:

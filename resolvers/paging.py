@@ -78,7 +78,7 @@ class PageRequest:
 
 @dataclass(frozen=True)
 class Page:
-    rows: list[Row[Any]]
+    rows: Sequence[Sequence[Any]]  # Core rows, or tuples a reader made of them (resolvers.rows)
     cursors: list[str]
     has_next: bool
     has_previous: bool
@@ -193,8 +193,11 @@ async def fetch_page(session: AsyncSession, listing: PageQuery) -> Page:
     return listing.page(list((await session.execute(listing.keyed())).all()))
 
 
-async def fetch_pages(session: AsyncSession, entity: type[Base], listings: Sequence[PageQuery]) -> list[Page]:
-    """Pages of several lists of `entity` in one statement: each page's query in a UNION ALL.
+async def fetch_pages(
+    session: AsyncSession, entity: type[Base] | None, listings: Sequence[PageQuery]
+) -> list[Page]:
+    """Pages of several lists of `entity` in one statement: each page's query in a UNION ALL
+    (`entity` None: the lists select columns, and their rows are read as they are).
 
     For the nested lists of a list (the contacts of each client of a page of clients): one
     statement whatever the number of lists. Each page's query keeps its own ordering and LIMIT
@@ -216,8 +219,10 @@ async def fetch_pages(session: AsyncSession, entity: type[Base], listings: Seque
     ordered = union.order_by(
         literal_column("_list"), *(key.ordering(listings[0].request.backward) for key in keys)
     )
-    statement = select(entity, *(column(f"_key{i}") for i in range(width)), column("_list")).from_statement(
-        ordered
+    statement = (
+        select(entity, *(column(f"_key{i}") for i in range(width)), column("_list")).from_statement(ordered)
+        if entity is not None
+        else ordered
     )
     grouped: list[list[Row[Any]]] = [[] for _ in listings]
     for row in await session.execute(statement):
@@ -226,7 +231,7 @@ async def fetch_pages(session: AsyncSession, entity: type[Base], listings: Seque
 
 
 async def fetch_pages_each_way(
-    session: AsyncSession, entity: type[Base], listings: Sequence[PageQuery]
+    session: AsyncSession, entity: type[Base] | None, listings: Sequence[PageQuery]
 ) -> list[Page]:
     """`fetch_pages` for lists of one ordering paged forward or backward: one statement a way."""
     ways: dict[bool, list[int]] = {}

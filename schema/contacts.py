@@ -10,7 +10,7 @@ from db import models
 from resolvers import contacts, history
 from resolvers.loaders import now_or_later
 from resolvers.paging import MAX_PAGE_SIZE
-from resolvers.rows import LinkRow, OrganizationRow
+from resolvers.rows import ContactRow, LinkRow, OrganizationRow
 from schema.contact_values import Civility, ContactStatus, SocialNetwork, SocialProfile, linkedin_search
 from schema.context import Context, Info
 from schema.duplicates import DuplicateCandidate, candidates
@@ -120,7 +120,7 @@ class Contact(Node):
     updated_at: datetime
 
     @classmethod
-    def from_row(cls, row: models.Contact) -> "Contact":
+    def from_row(cls, row: models.Contact | ContactRow) -> "Contact":
         return cls(
             id=strawberry.ID(to_global_id("Contact", row.id)),
             pk=row.id,
