@@ -27,7 +27,7 @@ from graphql.execution import Executor
 from graphql.execution.collect_fields import FieldDetails, collect_fields
 from graphql.pyutils import Path
 
-from schema.compiled import completion, resolvers
+from schema.compiled import completion, generated, resolvers
 from schema.compiled.completion import Completer
 from schema.compiled.run import Abort, Run, Site
 
@@ -72,36 +72,29 @@ class Compiler:
             raise Unsupported("incremental delivery")
         return self.fields(root_type, grouped)
 
-    def fields(self, parent_type: GraphQLObjectType, grouped: dict[str, list[FieldDetails]]) -> Fields:
-        steps = [(key, *self.field(parent_type, key, details)) for key, details in grouped.items()]
+    def fields(
+        self,
+        parent_type: GraphQLObjectType,
+        grouped: dict[str, list[FieldDetails]],
+        details: list[FieldDetails] | None = None,
+    ) -> Fields:
+        """The selection's function (schema.compiled.generated); with `details`, an object's
+        value: its `is_type_of` checked first."""
+        fields = [self.field(parent_type, key, field_details) for key, field_details in grouped.items()]
+        try:
+            return generated.selection_function(fields, parent_type if details is not None else None, details)
+        except SyntaxError as error:  # a name the generator let through: the stock executor answers
+            raise Unsupported(f"no selection function for {parent_type.name}: {error}") from error
 
-        def execute(run: Run, source: Any, path: Path | None) -> Any:
-            results: dict[str, Any] = {}
-            pending: list[str] = []
-            is_awaitable = run.is_awaitable
-            try:
-                for key, step, may_await in steps:
-                    value = results[key] = step(run, source, path)
-                    if may_await and is_awaitable(value):
-                        pending.append(key)
-            except BaseException:
-                run.discard([results[key] for key in pending])
-                raise
-            if not pending:
-                return results
-            return completion.await_fields(results, pending)
-
-        return execute
-
-    def field(
-        self, parent_type: GraphQLObjectType, key: str, details: list[FieldDetails]
-    ) -> tuple[Step, bool]:
-        """The step computing one response key, and whether it may return an awaitable."""
+    def field(self, parent_type: GraphQLObjectType, key: str, details: list[FieldDetails]) -> generated.Field:
+        """How one response key is computed: its step, whether it may await, how it reads inline."""
         name = details[0].node.name.value
         _check(details)
         if name == "__typename":
             type_name = parent_type.name
-            return (lambda run, source, path: type_name), False
+            return generated.Field(
+                key, lambda run, source, path: type_name, False, generated.Inline(constant=type_name)
+            )
         field_def = parent_type.fields.get(name)
         if field_def is None or name.startswith("__"):
             raise Unsupported(f"field {parent_type.name}.{name}")
@@ -110,9 +103,12 @@ class Compiler:
         complete = self.completer(field_def.type, details, site, errors)
         field = resolvers.strawberry_field(field_def)
         if field is not None and resolvers.is_attribute(field, site) and completion.is_leaf(field_def.type):
-            return _attribute_leaf(key, site, field.python_name, complete, errors), False
+            step = _attribute_leaf(key, site, field.python_name, complete, errors)
+            return generated.Field(key, step, False, _inline_attribute(field.python_name, field_def.type))
         resolve, resolver_path = self.resolver(site)
-        return _step(key, site, resolve, complete, errors, always_path=resolver_path), True
+        return generated.Field(
+            key, _step(key, site, resolve, complete, errors, always_path=resolver_path), True
+        )
 
     def resolver(self, site: Site) -> resolvers.Resolver:
         field = resolvers.strawberry_field(site.field_def)
@@ -140,7 +136,7 @@ class Compiler:
         grouped = self.executor.collect_subfields(type_, details)
         if grouped.new_defer_usages or grouped.forbidden_directive_instances:
             raise Unsupported("incremental delivery")
-        return completion.object_value(type_, self.fields(type_, grouped.grouped_field_set), details)
+        return self.fields(type_, grouped.grouped_field_set, details)
 
     def abstract(self, type_: GraphQLAbstractType, details: list[FieldDetails], site: Site) -> Completer:
         """An interface or a union: the runtime type from its own resolve_type, as the stock
@@ -230,6 +226,12 @@ def _attribute_leaf(
             return None
 
     return attribute_leaf
+
+
+def _inline_attribute(name: str, type_: GraphQLOutputType) -> generated.Inline:
+    nullable = not isinstance(type_, GraphQLNonNull)
+    named = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+    return generated.Inline(attribute=name, unchanged=_unchanged_class(named), nullable=nullable)
 
 
 def _unchanged_class(type_: GraphQLOutputType) -> type | None:
