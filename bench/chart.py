@@ -111,7 +111,7 @@ def write(results: Results, path: Path = CHART, subtitle: str = "") -> Path:
 
 def merged(runs: list[Results]) -> Results:
     """Several runs' results as one: each measure's entries side by side, each run's date too."""
-    result: Results = {"measured": "; ".join(run["measured"] for run in runs)}
+    result: Results = {"measured": "\n".join(run["measured"] for run in runs)}
     for run in runs:
         for key, value in run.items():
             if isinstance(value, dict):
