@@ -241,16 +241,20 @@ def _contact_rows(page: Page) -> Page:
 
 async def _dense_search_page(session: AsyncSession, viewer: Viewer, request: ListRequest) -> Page | None:
     """A search's page read along the order's index (`resolvers.dense_search`), or None."""
-    found = [word for criteria in request.criteria for word in search_words(criteria.search)]
+    found = _searched_words(request.criteria)
     unsearched = [replace(criteria, search=None) for criteria in request.criteria]
-    listing = PageQuery(
-        contacts_query(viewer, unsearched), sort_columns(request.order), request.page, request.listed
-    )
+    walked = contact_rows_query(viewer, unsearched).add_columns(Contact.search_tokens)
+    listing = PageQuery(walked, sort_columns(request.order), request.page, request.listed)
 
-    def holds(nearest: type[Contact]) -> list[ColumnElement[bool]]:
-        return tokens_hold(nearest.search_tokens, found)
+    def holds(tokens: ColumnElement[str]) -> list[ColumnElement[bool]]:
+        return tokens_hold(tokens, found)
 
-    return await page_along_order(session, listing, holds)
+    page = await page_along_order(session, listing, holds)
+    return _contact_rows(page) if page is not None else None
+
+
+def _searched_words(criteria: Sequence[ContactFilter]) -> list[str]:
+    return [word for filters in criteria for word in search_words(filters.search)]
 
 
 async def list_contacts(
@@ -305,5 +309,4 @@ def _searched_only(criteria: Sequence[ContactFilter]) -> bool:
 
 
 async def _search_count(session: AsyncSession, viewer: Viewer, criteria: Sequence[ContactFilter]) -> int:
-    found = [word for filters in criteria for word in search_words(filters.search)]
-    return await search_count(session, _listed(viewer, criteria), found)
+    return await search_count(session, _listed(viewer, criteria), _searched_words(criteria))

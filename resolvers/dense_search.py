@@ -19,29 +19,28 @@ from collections.abc import Callable, Sequence
 
 from sqlalchemy import ColumnElement, not_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from db.dialect import SearchCount
 from db.models import Contact
 from resolvers.paging import Page, PageQuery, SortColumn
 
 WALK = 1000
-Holds = Callable[[type[Contact]], list[ColumnElement[bool]]]  # given the walked rows' alias
+Holds = Callable[[ColumnElement[str]], list[ColumnElement[bool]]]  # given the walked rows' tokens
 
 
 async def page_along_order(session: AsyncSession, unsearched: PageQuery, holds: Holds) -> Page | None:
     """The page, when the next `WALK` contacts of `unsearched` (its cursor applied) hold a full one
-    and one more for which `holds` is true; None when they do not."""
+    and one more for which `holds` is true; None when they do not. `unsearched` selects the
+    contacts' `search_tokens` among its columns; the rows are read as it selects them."""
     request = unsearched.request
     walked = unsearched.keyed().limit(WALK).subquery("walked")
-    nearest = aliased(Contact, walked)
     keys = [
         SortColumn(walked.c[f"_key{index}"], sort.descending, sort.nullable)
         for index, sort in enumerate(unsearched.columns)
     ]
     statement = (
-        select(nearest, *(key.column for key in keys))
-        .where(*holds(nearest))
+        select(walked)
+        .where(*holds(walked.c.search_tokens))
         .order_by(*(key.ordering(request.backward) for key in keys))
         .limit(request.size + 1)
     )
