@@ -1,4 +1,5 @@
-"""The one place that speaks each engine's own SQL: the contacts' full-text search index.
+"""The one place that speaks each engine's own SQL: the contacts' full-text search index, and
+`KeyIn`, the loaders' `key IN (…)` in one bound parameter.
 
 Search tokens are folded in Python (`contact.search_tokens`, space-separated words) so both
 engines match the same words; each engine only indexes them:
@@ -156,6 +157,58 @@ def _tsvector_count(element: SearchCount, compiler: SQLCompiler, **kw: Any) -> s
     query, among = compiler.process(element.query, **kw), _among(element, compiler, "searched.id", **kw)
     tokens = POSTGRES_TOKENS.format(tokens="searched.search_tokens")
     return f"(SELECT count(*) FROM contact AS searched WHERE {tokens} @@ CAST({query} AS tsquery){among})"  # noqa: S608
+
+
+class _Keys(TypeDecorator[Any]):
+    """Integer keys as one bound value: an integer array for PostgreSQL, a JSON array for SQLite."""
+
+    impl = Text
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(ARRAY(Integer))
+        return dialect.type_descriptor(Text())
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        keys = [int(key) for key in value]
+        return keys if dialect.name == "postgresql" else json.dumps(keys)
+
+
+class KeyIn(ColumnElement[bool]):
+    """`column IN (keys)` with the keys in one bound parameter: `= ANY(array)` on PostgreSQL,
+    `IN (SELECT value FROM json_each(…))` on SQLite; same plans as an `IN` list (an index seek
+    per key).
+
+    An expanded `IN` renders one placeholder per key into the SQL at every execution (with a
+    cast each on PostgreSQL): some 700 for a page of the reference query, 8 % of its CPU there.
+    """
+
+    __visit_name__ = "key_in"
+    inherit_cache = True
+    type = Boolean()
+    _is_implicitly_boolean = True
+    _traverse_internals: _TraverseInternalsType = [  # noqa: RUF012 (SQLAlchemy's own protocol)
+        ("column", InternalTraversal.dp_clauseelement),
+        ("keys", InternalTraversal.dp_clauseelement),
+    ]
+
+    def __init__(self, column: Column, keys: Sequence[int]) -> None:
+        self.column = coercions.expect(roles.ExpressionElementRole, column)
+        self.keys = bindparam("keys", tuple(keys), type_=_Keys(), unique=True)
+
+
+@compiles(KeyIn)
+@compiles(KeyIn, "sqlite")
+def _json_keys(element: KeyIn, compiler: SQLCompiler, **kw: Any) -> str:
+    column, keys = compiler.process(element.column, **kw), compiler.process(element.keys, **kw)
+    return f"{column} IN (SELECT value FROM json_each({keys}))"  # noqa: S608 - compiled SQL only
+
+
+@compiles(KeyIn, "postgresql")
+def _array_keys(element: KeyIn, compiler: SQLCompiler, **kw: Any) -> str:
+    column, keys = compiler.process(element.column, **kw), compiler.process(element.keys, **kw)
+    return f"{column} = ANY({keys})"
 
 
 def each_id(dialect_name: str, ids: Sequence[int]) -> ColumnElement[int]:

@@ -11,6 +11,7 @@ from urllib.parse import quote
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.dialect import KeyIn
 from db.models import (
     Affair,
     Civility,
@@ -28,7 +29,7 @@ from db.models import (
     TargetMember,
 )
 from resolvers.access import Viewer, visible_contact
-from resolvers.keyed import grouped, in_key_order, member_rows_by_owner, members_by_owner
+from resolvers.keyed import core_rows, grouped, in_key_order, member_rows_by_owner, members_by_owner
 from resolvers.nodes import owned_by_id
 from resolvers.rows import LinkRow, ParticipationRow, SiteRow, TargetRow, columns_of
 
@@ -60,7 +61,7 @@ def link_is_active(left_on: date | None, today: date) -> bool:
 
 
 async def contacts_by_id(session: AsyncSession, viewer: Viewer, ids: Sequence[int]) -> list[Contact | None]:
-    query = select(Contact).where(Contact.id.in_(ids), visible_contact(viewer))
+    query = select(Contact).where(KeyIn(Contact.id, ids), visible_contact(viewer))
     rows = await session.scalars(query)
     return in_key_order(ids, {row.id: row for row in rows}, None)
 
@@ -69,10 +70,10 @@ async def links_by_contact_id(session: AsyncSession, ids: Sequence[int]) -> list
     """A contact's links, primary first, then oldest first."""
     query = (
         select(*columns_of(LinkRow._fields, ContactLink))
-        .where(ContactLink.contact_id.in_(ids))
+        .where(KeyIn(ContactLink.contact_id, ids))
         .order_by(ContactLink.is_primary.desc(), ContactLink.id)
     )
-    rows = map(LinkRow._make, await session.execute(query))
+    rows = map(LinkRow._make, await core_rows(session, query))
     return grouped(ids, [(row.contact_id, row) for row in rows])
 
 
@@ -82,10 +83,10 @@ async def primary_organization_name_by_contact_id(
     query = (
         select(ContactLink.contact_id, Organization.name)
         .join(Organization, Organization.id == ContactLink.organization_id)
-        .where(ContactLink.contact_id.in_(ids), ContactLink.is_primary.is_(True))
+        .where(KeyIn(ContactLink.contact_id, ids), ContactLink.is_primary.is_(True))
     )
-    rows = (await session.execute(query)).all()
-    return in_key_order(ids, dict(rows), None)
+    names = {row.contact_id: row.name for row in await core_rows(session, query)}
+    return in_key_order(ids, names, None)
 
 
 async def sites_by_link_id(session: AsyncSession, ids: Sequence[int]) -> list[list[SiteRow]]:
@@ -131,22 +132,24 @@ async def participations_by_contact_id(
     query = (
         select(*columns_of(ParticipationRow._fields, EventParticipation))
         .join(Event, Event.id == EventParticipation.event_id)
-        .where(EventParticipation.contact_id.in_(ids))
+        .where(KeyIn(EventParticipation.contact_id, ids))
         .order_by(Event.starts_on.desc(), Event.id)
     )
-    rows = map(ParticipationRow._make, await session.execute(query))
+    rows = map(ParticipationRow._make, await core_rows(session, query))
     return grouped(ids, [(row.contact_id, row) for row in rows])
 
 
 async def extranet_user_by_contact_id(session: AsyncSession, ids: Sequence[int]) -> list[ExtranetUser | None]:
-    rows = await session.scalars(select(ExtranetUser).where(ExtranetUser.contact_id.in_(ids)))
+    rows = await session.scalars(select(ExtranetUser).where(KeyIn(ExtranetUser.contact_id, ids)))
     return in_key_order(ids, {row.contact_id: row for row in rows}, None)
 
 
 async def collaborator_by_contact_id(
     session: AsyncSession, ids: Sequence[int]
 ) -> list[ExternalCollaborator | None]:
-    rows = await session.scalars(select(ExternalCollaborator).where(ExternalCollaborator.contact_id.in_(ids)))
+    rows = await session.scalars(
+        select(ExternalCollaborator).where(KeyIn(ExternalCollaborator.contact_id, ids))
+    )
     return in_key_order(ids, {row.contact_id: row for row in rows}, None)
 
 

@@ -7,9 +7,10 @@ from sqlalchemy import ColumnElement, Select, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
+from db.dialect import KeyIn
 from db.models import Affair, Organization, OrganizationKind, Site
 from resolvers.cursors import list_key
-from resolvers.keyed import grouped, in_key_order
+from resolvers.keyed import core_rows, grouped, in_key_order
 from resolvers.paging import Page, PageQuery, PageRequest, SortColumn, count, fetch_page
 from resolvers.rows import OrganizationRow, columns_of
 from resolvers.search import search_words
@@ -70,27 +71,29 @@ async def count_organizations(session: AsyncSession, *, kind: OrganizationKind, 
 
 
 async def organizations_by_id(session: AsyncSession, ids: Sequence[int]) -> list[OrganizationRow | None]:
-    query = select(*columns_of(OrganizationRow._fields, Organization)).where(Organization.id.in_(ids))
-    rows = map(OrganizationRow._make, await session.execute(query))
+    query = select(*columns_of(OrganizationRow._fields, Organization)).where(KeyIn(Organization.id, ids))
+    rows = map(OrganizationRow._make, await core_rows(session, query))
     return in_key_order(ids, {row.id: row for row in rows}, None)
 
 
 async def sites_by_id(session: AsyncSession, ids: Sequence[int]) -> list[Site | None]:
-    rows = await session.scalars(select(Site).where(Site.id.in_(ids)))
+    rows = await session.scalars(select(Site).where(KeyIn(Site.id, ids)))
     return in_key_order(ids, {row.id: row for row in rows}, None)
 
 
 async def sites_by_client_id(session: AsyncSession, ids: Sequence[int]) -> list[list[Site]]:
-    rows = await session.scalars(select(Site).where(Site.client_id.in_(ids)).order_by(Site.name_key, Site.id))
+    rows = await session.scalars(
+        select(Site).where(KeyIn(Site.client_id, ids)).order_by(Site.name_key, Site.id)
+    )
     return grouped(ids, [(row.client_id, row) for row in rows])
 
 
 async def affairs_by_id(session: AsyncSession, ids: Sequence[int]) -> list[Affair | None]:
-    rows = await session.scalars(select(Affair).where(Affair.id.in_(ids)))
+    rows = await session.scalars(select(Affair).where(KeyIn(Affair.id, ids)))
     return in_key_order(ids, {row.id: row for row in rows}, None)
 
 
 async def affairs_by_client_id(session: AsyncSession, ids: Sequence[int]) -> list[list[Affair]]:
-    query = select(Affair).where(Affair.client_id.in_(ids)).order_by(Affair.name_key, Affair.id)
+    query = select(Affair).where(KeyIn(Affair.client_id, ids)).order_by(Affair.name_key, Affair.id)
     rows = await session.scalars(query)
     return grouped(ids, [(row.client_id, row) for row in rows])

@@ -24,6 +24,7 @@ from sqlalchemy.orm import QueryableAttribute
 
 from db.models import Base
 from resolvers.cursors import BadPageRequest, SortValue, decode_cursor, encode_cursor
+from resolvers.keyed import core_rows
 
 __all__ = ["BadPageRequest", "Page", "PageQuery", "PageRequest", "SortColumn"]
 
@@ -203,6 +204,8 @@ async def fetch_pages(
     statement whatever the number of lists. Each page's query keeps its own ordering and LIMIT
     (so its index); the union is sorted by list, then by the keys in each list's direction.
     """
+    if len(listings) == 1 and entity is None:
+        return [listings[0].page(list(await core_rows(session, listings[0].keyed())))]
     if len(listings) == 1:
         return [await fetch_page(session, listings[0])]
     union = union_all(
@@ -225,7 +228,7 @@ async def fetch_pages(
         else ordered
     )
     grouped: list[list[Row[Any]]] = [[] for _ in listings]
-    for row in await session.execute(statement):
+    for row in await (core_rows(session, statement) if entity is None else session.execute(statement)):
         grouped[row[-1]].append(row)
     return [listing.page(rows, trailing=1) for listing, rows in zip(listings, grouped, strict=True)]
 

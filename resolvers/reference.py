@@ -5,9 +5,10 @@ from collections.abc import Sequence
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.dialect import KeyIn
 from db.models import ContactLinkInterlocutorType, Event, InterlocutorType, Target
 from resolvers.cursors import list_key
-from resolvers.keyed import in_key_order, member_rows_by_owner
+from resolvers.keyed import core_rows, in_key_order, member_rows_by_owner
 from resolvers.organizations import word_search
 from resolvers.paging import Page, PageQuery, PageRequest, SortColumn, count, fetch_page
 from resolvers.rows import EventRow, InterlocutorTypeRow, columns_of
@@ -50,13 +51,13 @@ async def list_interlocutor_types(session: AsyncSession, *, include_archived: bo
 
 
 async def targets_by_id(session: AsyncSession, ids: Sequence[int]) -> list[Target | None]:
-    rows = await session.scalars(select(Target).where(Target.id.in_(ids)))
+    rows = await session.scalars(select(Target).where(KeyIn(Target.id, ids)))
     return in_key_order(ids, {row.id: row for row in rows}, None)
 
 
 async def events_by_id(session: AsyncSession, ids: Sequence[int]) -> list[EventRow | None]:
-    query = select(*columns_of(EventRow._fields, Event)).where(Event.id.in_(ids))
-    rows = map(EventRow._make, await session.execute(query))
+    query = select(*columns_of(EventRow._fields, Event)).where(KeyIn(Event.id, ids))
+    rows = map(EventRow._make, await core_rows(session, query))
     return in_key_order(ids, {row.id: row for row in rows}, None)
 
 
