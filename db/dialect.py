@@ -193,9 +193,12 @@ class KeyIn(ColumnElement[bool]):
         ("keys", InternalTraversal.dp_clauseelement),
     ]
 
-    def __init__(self, column: Column, keys: Sequence[int]) -> None:
+    def __init__(self, column: Column, keys: Sequence[int] | None = None) -> None:
         self.column = coercions.expect(roles.ExpressionElementRole, column)
-        self.keys = bindparam("keys", tuple(keys), type_=_Keys(), unique=True)
+        if keys is not None:
+            self.keys = bindparam("keys", tuple(keys), type_=_Keys(), unique=True)
+        else:  # given when executed, as `{"keys": […]}`: a statement built once, its cache key too
+            self.keys = bindparam("keys", type_=_Keys())
 
 
 @compiles(KeyIn)

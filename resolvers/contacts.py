@@ -29,7 +29,14 @@ from db.models import (
     TargetMember,
 )
 from resolvers.access import Viewer, visible_contact
-from resolvers.keyed import core_rows, grouped, in_key_order, member_rows_by_owner, members_by_owner
+from resolvers.keyed import (
+    core_rows,
+    grouped,
+    in_key_order,
+    member_rows_by_owner,
+    member_rows_query,
+    members_by_owner,
+)
 from resolvers.nodes import owned_by_id
 from resolvers.rows import LinkRow, ParticipationRow, SiteRow, TargetRow, columns_of
 
@@ -66,40 +73,53 @@ async def contacts_by_id(session: AsyncSession, viewer: Viewer, ids: Sequence[in
     return in_key_order(ids, {row.id: row for row in rows}, None)
 
 
+_LINKS = (
+    select(*columns_of(LinkRow._fields, ContactLink))
+    .where(KeyIn(ContactLink.contact_id))
+    .order_by(ContactLink.is_primary.desc(), ContactLink.id)
+)
+_PRIMARY_ORGANIZATION_NAMES = (
+    select(ContactLink.contact_id, Organization.name)
+    .join(Organization, Organization.id == ContactLink.organization_id)
+    .where(KeyIn(ContactLink.contact_id), ContactLink.is_primary.is_(True))
+)
+_SITES = member_rows_query(
+    owner=ContactLinkSite.link_id,
+    member=Site,
+    fields=SiteRow._fields,
+    joined_on=Site.id == ContactLinkSite.site_id,
+    order_by=(Site.name_key, Site.id),
+)
+_TARGETS = member_rows_query(
+    owner=TargetMember.contact_id,
+    member=Target,
+    fields=TargetRow._fields,
+    joined_on=Target.id == TargetMember.target_id,
+    order_by=(Target.name_key, Target.id),
+)
+_PARTICIPATIONS = (
+    select(*columns_of(ParticipationRow._fields, EventParticipation))
+    .join(Event, Event.id == EventParticipation.event_id)
+    .where(KeyIn(EventParticipation.contact_id))
+    .order_by(Event.starts_on.desc(), Event.id)
+)
+
+
 async def links_by_contact_id(session: AsyncSession, ids: Sequence[int]) -> list[list[LinkRow]]:
     """A contact's links, primary first, then oldest first."""
-    query = (
-        select(*columns_of(LinkRow._fields, ContactLink))
-        .where(KeyIn(ContactLink.contact_id, ids))
-        .order_by(ContactLink.is_primary.desc(), ContactLink.id)
-    )
-    rows = map(LinkRow._make, await core_rows(session, query))
+    rows = map(LinkRow._make, await core_rows(session, _LINKS, ids))
     return grouped(ids, [(row.contact_id, row) for row in rows])
 
 
 async def primary_organization_name_by_contact_id(
     session: AsyncSession, ids: Sequence[int]
 ) -> list[str | None]:
-    query = (
-        select(ContactLink.contact_id, Organization.name)
-        .join(Organization, Organization.id == ContactLink.organization_id)
-        .where(KeyIn(ContactLink.contact_id, ids), ContactLink.is_primary.is_(True))
-    )
-    names = {row.contact_id: row.name for row in await core_rows(session, query)}
-    return in_key_order(ids, names, None)
+    rows = await core_rows(session, _PRIMARY_ORGANIZATION_NAMES, ids)
+    return in_key_order(ids, {row.contact_id: row.name for row in rows}, None)
 
 
 async def sites_by_link_id(session: AsyncSession, ids: Sequence[int]) -> list[list[SiteRow]]:
-    return await member_rows_by_owner(
-        session,
-        ids,
-        owner=ContactLinkSite.link_id,
-        member=Site,
-        fields=SiteRow._fields,
-        make=SiteRow._make,
-        joined_on=Site.id == ContactLinkSite.site_id,
-        order_by=(Site.name_key, Site.id),
-    )
+    return await member_rows_by_owner(session, ids, _SITES, SiteRow._make)
 
 
 async def affairs_by_contact_id(session: AsyncSession, ids: Sequence[int]) -> list[list[Affair]]:
@@ -114,28 +134,13 @@ async def affairs_by_contact_id(session: AsyncSession, ids: Sequence[int]) -> li
 
 
 async def targets_by_contact_id(session: AsyncSession, ids: Sequence[int]) -> list[list[TargetRow]]:
-    return await member_rows_by_owner(
-        session,
-        ids,
-        owner=TargetMember.contact_id,
-        member=Target,
-        fields=TargetRow._fields,
-        make=TargetRow._make,
-        joined_on=Target.id == TargetMember.target_id,
-        order_by=(Target.name_key, Target.id),
-    )
+    return await member_rows_by_owner(session, ids, _TARGETS, TargetRow._make)
 
 
 async def participations_by_contact_id(
     session: AsyncSession, ids: Sequence[int]
 ) -> list[list[ParticipationRow]]:
-    query = (
-        select(*columns_of(ParticipationRow._fields, EventParticipation))
-        .join(Event, Event.id == EventParticipation.event_id)
-        .where(KeyIn(EventParticipation.contact_id, ids))
-        .order_by(Event.starts_on.desc(), Event.id)
-    )
-    rows = map(ParticipationRow._make, await core_rows(session, query))
+    rows = map(ParticipationRow._make, await core_rows(session, _PARTICIPATIONS, ids))
     return grouped(ids, [(row.contact_id, row) for row in rows])
 
 

@@ -3,7 +3,7 @@
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, CursorResult, Executable, select
+from sqlalchemy import ColumnElement, CursorResult, Executable, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
@@ -16,12 +16,15 @@ V = TypeVar("V")
 M = TypeVar("M")
 
 
-async def core_rows(session: AsyncSession, statement: Executable) -> CursorResult[Any]:
+async def core_rows(
+    session: AsyncSession, statement: Executable, keys: Sequence[int] | None = None
+) -> CursorResult[Any]:
     """The rows of a select of columns, executed on the session's connection: SQLAlchemy Core
     makes the same rows as the session would, without the ORM's compile and result steps
-    (about a tenth of a page's CPU when each of its 8 statements went through them)."""
+    (about a tenth of a page's CPU when each of its 8 statements went through them). `keys`:
+    the statement's `KeyIn` without keys of its own (db.dialect) gets these."""
     connection = await session.connection()
-    return await connection.execute(statement)
+    return await connection.execute(statement, {"keys": keys} if keys is not None else None)
 
 
 def in_key_order(keys: Sequence[K], rows_by_key: dict[K, V], missing: V) -> list[V]:
@@ -51,22 +54,26 @@ async def members_by_owner(
     return grouped(ids, [(key, value) for key, value in (await session.execute(query)).all()])
 
 
-async def member_rows_by_owner(
-    session: AsyncSession,
-    ids: Sequence[int],
+def member_rows_query(
     *,
     owner: QueryableAttribute[int],
     member: type[Base],
     fields: tuple[str, ...],
-    make: Callable[[Iterable[Any]], V],
     joined_on: ColumnElement[bool],
     order_by: Sequence[QueryableAttribute[Any]],
-) -> list[list[V]]:
-    """`members_by_owner`, each member `make` of its `fields` (resolvers.rows): no ORM object."""
-    query = (
+) -> Select[Any]:
+    """A many-to-many relation's statement, built once: the owner's key, then the member's
+    `fields` (resolvers.rows), for the keys `member_rows_by_owner` gives it."""
+    return (
         select(owner, *columns_of(fields, member))
         .join(member, joined_on)
-        .where(KeyIn(owner, ids))
+        .where(KeyIn(owner))
         .order_by(*order_by)
     )
-    return grouped(ids, [(row[0], make(row[1:])) for row in await core_rows(session, query)])
+
+
+async def member_rows_by_owner(
+    session: AsyncSession, ids: Sequence[int], query: Select[Any], make: Callable[[Iterable[Any]], V]
+) -> list[list[V]]:
+    """`members_by_owner` through a `member_rows_query`, each member `make` of its row: no ORM object."""
+    return grouped(ids, [(row[0], make(row[1:])) for row in await core_rows(session, query, ids)])

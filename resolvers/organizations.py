@@ -70,9 +70,11 @@ async def count_organizations(session: AsyncSession, *, kind: OrganizationKind, 
     return await count(session, organizations_query(kind, search))
 
 
+_ORGANIZATIONS = select(*columns_of(OrganizationRow._fields, Organization)).where(KeyIn(Organization.id))
+
+
 async def organizations_by_id(session: AsyncSession, ids: Sequence[int]) -> list[OrganizationRow | None]:
-    query = select(*columns_of(OrganizationRow._fields, Organization)).where(KeyIn(Organization.id, ids))
-    rows = map(OrganizationRow._make, await core_rows(session, query))
+    rows = map(OrganizationRow._make, await core_rows(session, _ORGANIZATIONS, ids))
     return in_key_order(ids, {row.id: row for row in rows}, None)
 
 

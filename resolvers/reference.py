@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.dialect import KeyIn
 from db.models import ContactLinkInterlocutorType, Event, InterlocutorType, Target
 from resolvers.cursors import list_key
-from resolvers.keyed import core_rows, in_key_order, member_rows_by_owner
+from resolvers.keyed import core_rows, in_key_order, member_rows_by_owner, member_rows_query
 from resolvers.organizations import word_search
 from resolvers.paging import Page, PageQuery, PageRequest, SortColumn, count, fetch_page
 from resolvers.rows import EventRow, InterlocutorTypeRow, columns_of
@@ -55,22 +55,22 @@ async def targets_by_id(session: AsyncSession, ids: Sequence[int]) -> list[Targe
     return in_key_order(ids, {row.id: row for row in rows}, None)
 
 
+_EVENTS = select(*columns_of(EventRow._fields, Event)).where(KeyIn(Event.id))
+_INTERLOCUTOR_TYPES = member_rows_query(
+    owner=ContactLinkInterlocutorType.link_id,
+    member=InterlocutorType,
+    fields=InterlocutorTypeRow._fields,
+    joined_on=InterlocutorType.code == ContactLinkInterlocutorType.type_code,
+    order_by=(InterlocutorType.label, InterlocutorType.code),
+)
+
+
 async def events_by_id(session: AsyncSession, ids: Sequence[int]) -> list[EventRow | None]:
-    query = select(*columns_of(EventRow._fields, Event)).where(KeyIn(Event.id, ids))
-    rows = map(EventRow._make, await core_rows(session, query))
+    rows = map(EventRow._make, await core_rows(session, _EVENTS, ids))
     return in_key_order(ids, {row.id: row for row in rows}, None)
 
 
 async def interlocutor_types_by_link_id(
     session: AsyncSession, ids: Sequence[int]
 ) -> list[list[InterlocutorTypeRow]]:
-    return await member_rows_by_owner(
-        session,
-        ids,
-        owner=ContactLinkInterlocutorType.link_id,
-        member=InterlocutorType,
-        fields=InterlocutorTypeRow._fields,
-        make=InterlocutorTypeRow._make,
-        joined_on=InterlocutorType.code == ContactLinkInterlocutorType.type_code,
-        order_by=(InterlocutorType.label, InterlocutorType.code),
-    )
+    return await member_rows_by_owner(session, ids, _INTERLOCUTOR_TYPES, InterlocutorTypeRow._make)
