@@ -24,6 +24,7 @@ import threading
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -138,29 +139,88 @@ async def bench_normalize(world: World, options: argparse.Namespace) -> Timings:
             lambda: carnet_normalize(world, TextStyle.TITLE),
             lambda: limit_normalize(world),
         )
-    lock, timings, edits = WriteLock(world.db), Timings(), Edits()
-    held: dict[str, list[float]] = {"Carnet": [], "floor": []}
+    timings = Timings()
+    turns = await lock_turns(world, options.runs, Editing(options.editors, options.edit_pause), timings)
+    timings.notes += _lock_notes(turns, options.editors)
+    return timings
+
+
+@dataclass
+class Editing:
+    """The clients sending single edits during Carnet's normalisations, and their pause between edits."""
+
+    clients: int = 4
+    pause: float = 0.05  # seconds
+
+
+@dataclass
+class LockTurns:
+    """SQLite's write lock over the normalisation's turns: how long Carnet and the floor held it
+    (seconds, one per run), what the edits sent during Carnet's turns came to, and how long each
+    read on another connection took meanwhile (seconds)."""
+
+    carnet: list[float] = field(default_factory=list)
+    floor: list[float] = field(default_factory=list)
+    edits: Edits = field(default_factory=Edits)
+    reads: list[float] = field(default_factory=list)
+
+    def ratio(self) -> float:
+        return statistics.median(self.carnet) / statistics.median(self.floor)
+
+
+async def lock_turns(world: World, runs: int, editing: Editing, timings: Timings | None = None) -> LockTurns:
+    """`runs` turns from the same state, on SQLite: Carnet's normalisation while clients edit, then
+    the floor's. With `timings`, Carnet's turns are timed whole and the limit takes a turn between
+    them (`python -m bench.batches`); without, only the lock is measured (`python -m bench`)."""
+    lock, turns = WriteLock(world.db), LockTurns()
     reader = Reader(make_url(str(world.db.engine.url)).database or "")
     reader.start()
     contact_ids = await people_ids(world)
-    for _ in range(options.runs):
-        await _reset(world)
-        editors = Editors(world, contact_ids, options.editors, options.edit_pause)
-        editing = asyncio.create_task(editors.run())
-        started = time.perf_counter()
-        held["Carnet"].append(await lock.longest(carnet_normalize(world, TextStyle.TITLE)))
-        timings.carnet.append(time.perf_counter() - started)
-        editors.stop.set()
-        await editing
-        edits.add(await editors.check())
-        await _reset(world)
-        timings.limit.append(await _timed(limit_normalize(world)))
-        await _reset(world)
-        held["floor"].append(await lock.longest(floor_normalize(world)))
-    reader.stop.set()
-    reader.join()
-    timings.notes += _lock_notes(held, reader, edits, options.editors)
-    return timings
+    try:
+        for _ in range(runs):
+            await _reset(world)
+            editors = Editors(world, contact_ids, editing.clients, editing.pause)
+            held, elapsed = await _carnet_turn(world, lock, editors)
+            turns.carnet.append(held)
+            turns.edits.add(await editors.check())
+            if timings is not None:
+                timings.carnet.append(elapsed)
+                await _reset(world)
+                timings.limit.append(await _timed(limit_normalize(world)))
+            await _reset(world)
+            turns.floor.append(await lock.longest(floor_normalize(world)))
+    finally:
+        reader.stop.set()
+        reader.join()
+    turns.reads = reader.latencies
+    return turns
+
+
+async def _carnet_turn(world: World, lock: WriteLock, editors: Editors) -> tuple[float, float]:
+    """Carnet's normalisation while `editors` edit: how long it held the write lock, and how long
+    it took in all (not counting the editors' last edits, sent after it)."""
+    editing = asyncio.create_task(editors.run())
+    started = time.perf_counter()
+    held = await lock.longest(carnet_normalize(world, TextStyle.TITLE))
+    elapsed = time.perf_counter() - started
+    editors.stop.set()
+    await editing
+    return held, elapsed
+
+
+async def sqlite_lock(names: int, runs: int, editing: Editing) -> LockTurns:
+    """The lock's turns alone on a new SQLite database of `names` contacts to normalise (`python -m
+    bench`: nothing to associate, no limit)."""
+    with tempfile.TemporaryDirectory() as folder:
+        world = await open_world(_sqlite_url(folder), 0, names)
+        try:
+            return await lock_turns(world, runs, editing)
+        finally:
+            await world.db.dispose()
+
+
+def _sqlite_url(folder: str) -> str:
+    return f"sqlite+aiosqlite:///{Path(folder) / 'batches.db'}"
 
 
 async def _reset(world: World) -> None:
@@ -174,15 +234,15 @@ async def _timed(work: Awaitable[None]) -> float:
     return time.perf_counter() - started
 
 
-def _lock_notes(held: dict[str, list[float]], reader: Reader, edits: Edits, editors: int) -> list[str]:
-    carnet, floor = statistics.median(held["Carnet"]), statistics.median(held["floor"])
-    verdict = "met" if carnet <= FLOOR_TARGET * floor else "NOT met"
-    slowest = max(reader.latencies) * 1000
+def _lock_notes(turns: LockTurns, editors: int) -> list[str]:
+    carnet, floor = statistics.median(turns.carnet), statistics.median(turns.floor)
+    verdict = "met" if turns.ratio() <= FLOOR_TARGET else "NOT met"
+    slowest = max(turns.reads) * 1000
     return [
-        f"write lock: Carnet {carnet:.2f} s, the floor {floor:.2f} s (medians): {carnet / floor:.2f}× "
+        f"write lock: Carnet {carnet:.2f} s, the floor {floor:.2f} s (medians): {turns.ratio():.2f}× "
         f"the floor (≤ {FLOOR_TARGET}×: {verdict})",
-        f"{editors} clients editing during Carnet's turns: {edits.summary()}",
-        f"a reader on another connection meanwhile read {len(reader.latencies):,} times, "
+        f"{editors} clients editing during Carnet's turns: {turns.edits.summary()}",
+        f"a reader on another connection meanwhile read {len(turns.reads):,} times, "
         f"the slowest read took {slowest:.0f} ms",
     ]
 
@@ -233,8 +293,12 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--associate", type=int, default=10_000, help="contacts to associate")
     parser.add_argument("--normalize", type=int, default=100_000, help="contacts to normalise")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--editors", type=int, default=4, help="clients editing during a normalisation")
-    parser.add_argument("--edit-pause", type=float, default=0.05, help="seconds between a client's edits")
+    parser.add_argument(
+        "--editors", type=int, default=Editing.clients, help="clients editing during a normalisation"
+    )
+    parser.add_argument(
+        "--edit-pause", type=float, default=Editing.pause, help="seconds between a client's edits"
+    )
     return parser.parse_args()
 
 
@@ -243,9 +307,7 @@ async def main() -> None:
     for engine in options.engines.split(","):
         if engine == "sqlite":
             with tempfile.TemporaryDirectory() as folder:
-                lines = await run_engine(
-                    engine, f"sqlite+aiosqlite:///{Path(folder) / 'batches.db'}", options
-                )
+                lines = await run_engine(engine, _sqlite_url(folder), options)
         else:
             url, drop = await _postgres_database(options.postgres)
             try:
