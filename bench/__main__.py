@@ -5,9 +5,11 @@ size, serve it with `carnet serve` and with the hand-written limit (bench/limit.
 answer the same JSON, and run the reference query closed-loop, Carnet and the limit taking
 turns, `--runs` times; then 16 clients at once (latency p50, p95, and the server's memory over
 2,000 requests). Then search a rare name at every size side by side, and every prefix of a rare
-and a common name at the largest size. Medians of the runs are printed as ratios (Carnet ÷
-limit, largest size ÷ smallest), the raw figures saved to var/bench/results.json, and the chart
-drawn to bench/performance.png (bench/chart.py).
+and a common name at the largest size. Last, on SQLite, normalise `--normalize` names while 4
+clients edit, `--runs` times: how long Carnet held the write lock against the floor, and whether
+any edit failed or was lost (`bench.batches`' measure, without its limit). Medians of the runs are
+printed as ratios (Carnet ÷ limit, largest size ÷ smallest, Carnet ÷ floor), the raw figures
+saved to var/bench/results.json, and the chart drawn to bench/performance.png (bench/chart.py).
 
 Loopback only; the machine is shared, so read the ratios rather than the absolute figures.
 """
@@ -22,13 +24,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import chart, concurrency, prefixes, reference, search
+from bench import batches, chart, concurrency, prefixes, reference, search
+from bench.batch_world import FLOOR_TARGET
 from bench.data import VERSION
 from bench.seed import contacts_in, migrate, seed
 
 RESULTS = Path("var/bench/results.json")
 POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432"
 THROUGHPUT_TARGET, SQL_TARGET, REQUEST_TARGET, PREFIX_TARGET_MS = 0.7, 10.0, 1.5, 150.0
+EDITING = batches.Editing()  # bench.batches' defaults: 4 clients, 50 ms between a client's edits
 
 
 def _arguments() -> argparse.Namespace:
@@ -43,6 +47,12 @@ def _arguments() -> argparse.Namespace:
         "--clients", type=int, default=16, help="clients at once for p50/p95 and memory; 0: skip"
     )
     parser.add_argument("--requests", type=int, default=2000, help="requests those clients send in all")
+    parser.add_argument(
+        "--normalize",
+        type=int,
+        default=100_000,
+        help="names normalised on SQLite, the write lock measured while clients edit; 0: skip",
+    )
     parser.add_argument("--reseed", action="store_true", help="seed again even if the database is there")
     parser.add_argument("--results", type=Path, default=RESULTS, help="where the raw figures go (JSON)")
     return parser.parse_args()
@@ -94,6 +104,22 @@ def _search_table(results: dict[str, search.Timings], small: int, large: int) ->
     return "\n".join(lines)
 
 
+def _normalize_table(results: dict[tuple[str, int], batches.LockTurns]) -> str:
+    lines = [
+        "| engine | names | Carnet's write lock | the floor's | Carnet ÷ floor "
+        f"(target ≤ {FLOOR_TARGET:g}) | edits sent | failed (target 0) | lost (target 0) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for (engine, names), turns in results.items():
+        edits = turns.edits
+        lines.append(
+            f"| {engine} | {names:,} | {statistics.median(turns.carnet):.2f} s "
+            f"| {statistics.median(turns.floor):.2f} s | **{turns.ratio():.2f}** | {edits.sent} "
+            f"| **{edits.failures}** | **{edits.lost}** |"
+        )
+    return "\n".join(lines)
+
+
 @dataclass
 class Run:
     """Everything one `python -m bench` measured (saved after each measure: a run cut short by the
@@ -106,6 +132,7 @@ class Run:
     searches: dict[str, search.Timings] = field(default_factory=dict)
     loads: dict[tuple[str, int], concurrency.Concurrency] = field(default_factory=dict)
     typed: dict[str, prefixes.Prefixes] = field(default_factory=dict)
+    normalized: dict[tuple[str, int], batches.LockTurns] = field(default_factory=dict)
 
 
 def _plain(run: Run) -> dict[str, Any]:
@@ -152,6 +179,29 @@ def _plain(run: Run) -> dict[str, Any]:
             }
             for engine, typed in run.typed.items()
         },
+        "normalize": {
+            f"{engine}/{names}": _plain_lock(turns) for (engine, names), turns in run.normalized.items()
+        },
+    }
+
+
+def _plain_lock(turns: batches.LockTurns) -> dict[str, Any]:
+    edits = turns.edits
+    return {
+        "carnet_lock_s": turns.carnet,
+        "floor_lock_s": turns.floor,
+        "ratio": turns.ratio(),
+        "editors": EDITING.clients,
+        "edits_sent": edits.sent,
+        "edits_applied": edits.applied,
+        "edits_normalised": edits.normalised,
+        "conflicts_retried": edits.conflicts,
+        "edits_failed": edits.failures,
+        "failed_by_code": dict(edits.failed),
+        "edits_lost": edits.lost,
+        "slowest_edit_s": edits.slowest,
+        "reads": len(turns.reads),
+        "slowest_read_ms": max(turns.reads, default=0.0) * 1000,
     }
 
 
@@ -190,12 +240,27 @@ async def _engine(engine: str, sizes: list[int], arguments: argparse.Namespace, 
     run.typed[engine] = await prefixes.measure(urls[sizes[-1]], arguments.runs)
 
 
+async def _normalize(names: int, runs: int, run: Run) -> None:
+    """SQLite's write lock during a normalisation: the lock is SQLite's alone (PostgreSQL locks rows)."""
+    print(f"sqlite, normalising {names:,} names while {EDITING.clients} clients edit")
+    turns = run.normalized["sqlite", names] = await batches.sqlite_lock(names, runs, EDITING)
+    edits = turns.edits
+    print(
+        f"  write lock: Carnet ÷ the floor {turns.ratio():.2f}; "
+        f"{edits.sent} edits, {edits.failures} failed, {edits.lost} lost"
+    )
+
+
 async def main() -> None:
     arguments = _arguments()
     sizes = sorted(int(size) for size in arguments.sizes.split(","))
     run = Run(arguments.results, sizes[-1])
-    for engine in arguments.engines.split(","):
+    engines = arguments.engines.split(",")
+    for engine in engines:
         await _engine(engine, sizes, arguments, run)
+        _save(run)
+    if arguments.normalize and "sqlite" in engines:
+        await _normalize(arguments.normalize, arguments.runs, run)
     plain = _save(run)
     print()
     print(_reference_table(run.throughputs))
@@ -207,6 +272,9 @@ async def main() -> None:
         print(_search_table(run.searches, sizes[0], sizes[-1]))
     print()
     print(prefixes.table(run.typed, sizes[-1], PREFIX_TARGET_MS))
+    if run.normalized:
+        print()
+        print(_normalize_table(run.normalized))
     print()
     print(f"{plain['measured']}; chart: {chart.write(plain, subtitle=plain['measured'])}")
 

@@ -44,6 +44,16 @@ class Edits:
     slowest: float = 0.0  # seconds, the longest an edit took to be applied, retries included
     sent_to: dict[int, str] = field(default_factory=dict)  # contact id -> first name sent
 
+    @property
+    def failures(self) -> int:
+        """Edits that failed, whatever their code."""
+        return sum(self.failed.values())
+
+    @property
+    def sent(self) -> int:
+        """Edits sent, each counted once however many CONFLICT answers it was sent again after."""
+        return self.applied + self.failures
+
     def add(self, other: "Edits") -> None:
         """Another turn's edits counted in (not the names sent)."""
         self.applied += other.applied
