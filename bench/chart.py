@@ -3,7 +3,8 @@
 `make bench` writes it after its tables (bench/performance.png, shown in the README);
 `python -m bench.chart [RESULTS.json …]` draws it again from var/bench/results.json, or from the
 results of several runs (one per engine, say, each within the bench lock's 10 minutes), merged.
-A panel whose measure is not in the results (a run without the 16 clients) is left out.
+A panel whose measure is not in the results (a run without the 16 clients, or from before the
+normalisation's write lock joined `make bench`) is left out.
 """
 
 import json
@@ -92,7 +93,31 @@ def _concurrency(axes: Axes, results: Results) -> None:
     axes.set_title(f"{', '.join(map(str, clients))} clients: latency spread, and memory as requests add up")
 
 
-PANELS: dict[str, Panel] = {"reference": _reference, "prefixes": _prefixes, "concurrency": _concurrency}
+def _normalize(axes: Axes, results: Results) -> None:
+    runs = results["normalize"]
+    labels = [_lock_label(key, entry) for key, entry in runs.items()]
+    _bars(
+        axes, labels, {"write lock, Carnet ÷ the floor": [entry["ratio"] for entry in runs.values()]}, top=1.2
+    )
+    # One bar or two would stretch across the whole width: as narrow as four would be, centred.
+    margin = (max(len(labels), 4) - len(labels)) / 2 + 0.5
+    axes.set_xlim(-margin, len(labels) - 1 + margin)
+    _target(axes, 1.2, "target ≤ 1.2")
+    axes.set_title("Normalising names on SQLite while clients edit: write lock, Carnet ÷ the floor")
+
+
+def _lock_label(key: str, entry: dict[str, Any]) -> str:
+    engine, names = key.split("/")
+    edits = f"{entry['edits_sent']} edits: {entry['edits_failed']} failed, {entry['edits_lost']} lost"
+    return f"{engine}, {int(names):,} names\n{edits} (target 0)"
+
+
+PANELS: dict[str, Panel] = {
+    "reference": _reference,
+    "prefixes": _prefixes,
+    "concurrency": _concurrency,
+    "normalize": _normalize,
+}
 
 
 def write(results: Results, path: Path = CHART, subtitle: str = "") -> Path:
