@@ -91,6 +91,25 @@ class SharedDataLoader(DataLoader[K, V]):
         self._batch().tasks.append(dataloader.LoaderTask(key, future))
         return future
 
+    def _futures(self, keys: list[K]) -> "list[asyncio.Future[V]]":
+        """`_future` of each key, its loop unrolled: the cache's dict read directly (its keys are
+        the keys: no `cache_key_fn`) and one look for the current batch, since no batch can be
+        dispatched while this runs (no `max_batch_size` either)."""
+        if not self.cache:
+            return [self._future(key) for key in keys]
+        cached = self.cache_map.cache_map  # type: ignore[attr-defined]  # DefaultCache's dict
+        create, task = self.loop.create_future, dataloader.LoaderTask
+        batch: dataloader.Batch[K, V] | None = None
+        futures = []
+        for key in keys:
+            future = cached.get(key)
+            if future is None or future.cancelled():
+                future = cached[key] = create()
+                batch = batch or self._batch()
+                batch.tasks.append(task(key, future))
+            futures.append(future)
+        return futures
+
     def _batch(self) -> dataloader.Batch[K, V]:
         batch = self.batch
         if batch is not None and batch.tasks and not should_create_new_batch(self, batch):
@@ -123,7 +142,7 @@ class SharedDataLoader(DataLoader[K, V]):
         """The values of `keys`, with one shielded wait per batch instead of a shield and a
         gathered future per key: a batch settles all its keys at once, so once the first pending
         key of a batch is done, so are the others. A page's read-ahead asks some 700 keys."""
-        futures = [self._future(key) for key in keys]
+        futures = self._futures(keys)
         for future in futures:
             if not future.done():
                 await asyncio.shield(future)
