@@ -83,10 +83,11 @@ def list_of(item: Completer, item_type: GraphQLOutputType, site: FieldSite) -> C
     details = site.details
 
     def complete_list(run: Run, value: Any, path: Path | None) -> Any:
-        if not is_iterable(value) or path is None:
+        if value.__class__ is list and path is not None:  # the commonest: no ABC isinstance check
+            if len(value) < _Items.CHECK_EVERY:
+                return _short_list(run, item, item_type, details, path, value)
+        elif not is_iterable(value) or path is None:
             raise Abort("a list field returned no iterable")
-        if value.__class__ is list and len(value) < _Items.CHECK_EVERY:
-            return _short_list(run, item, item_type, details, path, value)
         items = _Items(run, item, item_type, details, path, iter(value))
         try:
             finished = items.complete()
