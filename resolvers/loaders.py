@@ -9,8 +9,9 @@ concurrently); a short session of its own otherwise.
 
 import asyncio
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass
 from functools import cached_property
-from typing import TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import dataloader
@@ -105,7 +106,8 @@ class SharedDataLoader(DataLoader[K, V]):
             future = cached.get(key)
             if future is None or future.cancelled():
                 future = cached[key] = create()
-                batch = batch or self._batch()
+                if batch is None:  # not `batch or …`: a Batch's truth is its length, a call a key
+                    batch = self._batch()
                 batch.tasks.append(task(key, future))
             futures.append(future)
         return futures
@@ -313,6 +315,21 @@ class Loaders:
         return self._plain(history.field_changes_by_change_id)
 
 
+class _NotReady:
+    """What `ready` answers for a key whose value is not at hand."""
+
+
+NOT_READY = _NotReady()
+
+
+def ready(loader: DataLoader[K, V], key: K) -> V | _NotReady:
+    """The loader's value for `key` when it holds it already (a page read it ahead), else NOT_READY."""
+    future = loader.cache_map.get(key)
+    if future is not None and future.done() and not future.cancelled() and future.exception() is None:
+        return future.result()
+    return NOT_READY
+
+
 def now_or_later(loader: DataLoader[K, V], key: K, convert: Callable[[V], T]) -> T:
     """`convert` of the value for `key`: at once when the loader already holds it (a page read
     it ahead), else an awaitable. A resolver answering at once costs GraphQL a fraction of one
@@ -321,11 +338,38 @@ def now_or_later(loader: DataLoader[K, V], key: K, convert: Callable[[V], T]) ->
     Typed as the value itself: a resolver may return either, GraphQL awaits an awaitable, and
     the resolver's annotation (what the schema shows) is the value's type.
     """
-    future = loader.cache_map.get(key)
-    if future is not None and future.done() and not future.cancelled() and future.exception() is None:
-        return convert(future.result())
+    value = ready(loader, key)
+    if not isinstance(value, _NotReady):
+        return convert(value)
 
     async def later() -> T:
         return convert(await loader.load(key))
 
     return cast(T, later())
+
+
+RELATED = "carnet.related"  # a field's metadata key for its `Related`
+
+
+@dataclass(frozen=True)
+class Related(Generic[V, T]):
+    """A field whose value is `convert` of a loader's value for a key its object holds: the
+    links of a contact, a link's organisation… Its resolver is `resolve`; a compiled plan reads
+    `metadata` and takes a value the loader holds already without calling it
+    (schema.compiled.resolvers.related): the same value, some 2 µs less a field.
+    """
+
+    loader: str  # the `Loaders` attribute
+    key: str  # the object's attribute holding the key
+    convert: Callable[[V], T]
+
+    @property
+    def metadata(self) -> dict[str, "Related[V, T]"]:
+        return {RELATED: self}
+
+    def loader_of(self, loaders: Loaders) -> DataLoader[Any, V]:
+        found: DataLoader[Any, V] = getattr(loaders, self.loader)
+        return found
+
+    def resolve(self, source: object, loaders: Loaders) -> T:
+        return now_or_later(self.loader_of(loaders), getattr(source, self.key), self.convert)

@@ -8,9 +8,17 @@ import strawberry
 
 from db import models
 from resolvers import contacts, history
-from resolvers.loaders import now_or_later
+from resolvers.loaders import Related, now_or_later
 from resolvers.paging import MAX_PAGE_SIZE
-from resolvers.rows import ContactRow, LinkRow, OrganizationRow
+from resolvers.rows import (
+    ContactRow,
+    InterlocutorTypeRow,
+    LinkRow,
+    OrganizationRow,
+    ParticipationRow,
+    SiteRow,
+    TargetRow,
+)
 from schema.contact_values import Civility, ContactStatus, SocialNetwork, SocialProfile, linkedin_search
 from schema.context import Context, Info
 from schema.duplicates import DuplicateCandidate, candidates
@@ -28,6 +36,27 @@ def _organization(row: OrganizationRow | None) -> Organization:
     if row is None:  # a foreign key guarantees it; say so loudly if it ever breaks
         raise LookupError("a link's organisation is missing")
     return organization_from_row(row)
+
+
+# What a link's and a contact's relations are, for their resolvers and compiled plans alike.
+_LINK_ORGANIZATION: Related[OrganizationRow | None, Organization] = Related(
+    "organizations_by_id", "organization_pk", _organization
+)
+_LINK_SITES: Related[list[SiteRow], list[Site]] = Related(
+    "sites_by_link_id", "pk", lambda rows: [Site.from_row(row) for row in rows]
+)
+_LINK_TYPES: Related[list[InterlocutorTypeRow], list[InterlocutorType]] = Related(
+    "interlocutor_types_by_link_id", "pk", lambda rows: [InterlocutorType.from_row(row) for row in rows]
+)
+_AFFAIRS: Related[list[models.Affair], list[Affair]] = Related(
+    "affairs_by_contact_id", "pk", lambda rows: [Affair.from_row(row) for row in rows]
+)
+_TARGETS: Related[list[TargetRow], list[Target]] = Related(
+    "targets_by_contact_id", "pk", lambda rows: [Target.from_row(row) for row in rows]
+)
+_EVENTS: Related[list[ParticipationRow], list[EventParticipation]] = Related(
+    "participations_by_contact_id", "pk", lambda rows: [EventParticipation.from_row(row) for row in rows]
+)
 
 
 @strawberry.type
@@ -75,24 +104,29 @@ class ContactLink(Node):
     async def contact(self, info: Info) -> "Contact":
         return await load_contact(info.context, self.contact_pk)
 
-    @strawberry.field
+    @strawberry.field(metadata=_LINK_ORGANIZATION.metadata)
     def organization(self, info: Info) -> Organization:
-        loader = info.context.loaders.organizations_by_id
-        return now_or_later(loader, self.organization_pk, _organization)
+        return _LINK_ORGANIZATION.resolve(self, info.context.loaders)
 
     @strawberry.field(description="leftOn is null or after today")
     def active(self, info: Info) -> bool:
         return contacts.link_is_active(self.left_on, info.context.today)
 
-    @strawberry.field(description="The client's sites the contact is attached to (client links only).")
+    @strawberry.field(
+        description="The client's sites the contact is attached to (client links only).",
+        metadata=_LINK_SITES.metadata,
+    )
     def sites(self, info: Info) -> list[Site]:
-        loader = info.context.loaders.sites_by_link_id
-        return now_or_later(loader, self.pk, lambda rows: [Site.from_row(row) for row in rows])
+        return _LINK_SITES.resolve(self, info.context.loaders)
 
-    @strawberry.field
+    @strawberry.field(metadata=_LINK_TYPES.metadata)
     def interlocutor_types(self, info: Info) -> list[InterlocutorType]:
-        loader = info.context.loaders.interlocutor_types_by_link_id
-        return now_or_later(loader, self.pk, lambda rows: [InterlocutorType.from_row(row) for row in rows])
+        return _LINK_TYPES.resolve(self, info.context.loaders)
+
+
+_LINKS: Related[list[LinkRow], list[ContactLink]] = Related(
+    "links_by_contact_id", "pk", lambda rows: [ContactLink.from_row(row) for row in rows]
+)
 
 
 @strawberry.type
@@ -151,30 +185,31 @@ class Contact(Node):
         loader = info.context.loaders.primary_organization_name_by_contact_id  # a page reads it ahead
         return now_or_later(loader, self.pk, partial(linkedin_search, self.first_name, self.last_name))
 
-    @strawberry.field(description="The contact at each organisation, primary first, then oldest first.")
+    @strawberry.field(
+        description="The contact at each organisation, primary first, then oldest first.",
+        metadata=_LINKS.metadata,
+    )
     def links(self, info: Info) -> list[ContactLink]:
-        loader = info.context.loaders.links_by_contact_id
-        return now_or_later(loader, self.pk, lambda rows: [ContactLink.from_row(row) for row in rows])
+        return _LINKS.resolve(self, info.context.loaders)
 
     @strawberry.field
     async def primary_link(self, info: Info) -> ContactLink | None:
         rows = await info.context.loaders.links_by_contact_id.load(self.pk)
         return next((ContactLink.from_row(row) for row in rows if row.is_primary), None)
 
-    @strawberry.field
+    @strawberry.field(metadata=_AFFAIRS.metadata)
     def affairs(self, info: Info) -> list[Affair]:
-        loader = info.context.loaders.affairs_by_contact_id
-        return now_or_later(loader, self.pk, lambda rows: [Affair.from_row(row) for row in rows])
+        return _AFFAIRS.resolve(self, info.context.loaders)
 
-    @strawberry.field
+    @strawberry.field(metadata=_TARGETS.metadata)
     def targets(self, info: Info) -> list[Target]:
-        loader = info.context.loaders.targets_by_contact_id
-        return now_or_later(loader, self.pk, lambda rows: [Target.from_row(row) for row in rows])
+        return _TARGETS.resolve(self, info.context.loaders)
 
-    @strawberry.field(description="The events the contact takes part in, latest first.")
+    @strawberry.field(
+        description="The events the contact takes part in, latest first.", metadata=_EVENTS.metadata
+    )
     def events(self, info: Info) -> list[EventParticipation]:
-        loader = info.context.loaders.participations_by_contact_id
-        return now_or_later(loader, self.pk, lambda rows: [EventParticipation.from_row(row) for row in rows])
+        return _EVENTS.resolve(self, info.context.loaders)
 
     @strawberry.field
     async def extranet_user(self, info: Info) -> "ExtranetUser | None":

@@ -8,7 +8,7 @@ import strawberry
 from db import models
 from resolvers import interlocutors, organizations
 from resolvers.contact_lists import ContactFilter as ContactScope
-from resolvers.loaders import now_or_later
+from resolvers.loaders import Related
 from resolvers.paging import PageRequest
 from resolvers.rows import OrganizationRow, SiteRow
 from schema.contact_values import LazyLink
@@ -37,19 +37,26 @@ class Organization(Node):
     )
 
 
+# A client's relations, for their resolvers and compiled plans alike (Site and Affair come later).
+_CLIENT_SITES: Related[list[models.Site], list["Site"]] = Related(
+    "sites_by_client_id", "pk", lambda rows: [Site.from_row(row) for row in rows]
+)
+_CLIENT_AFFAIRS: Related[list[models.Affair], list["Affair"]] = Related(
+    "affairs_by_client_id", "pk", lambda rows: [Affair.from_row(row) for row in rows]
+)
+
+
 @strawberry.type
 class Client(Organization):
     status: ClientStatus
 
-    @strawberry.field
+    @strawberry.field(metadata=_CLIENT_SITES.metadata)
     def sites(self, info: Info) -> list["Site"]:
-        loader = info.context.loaders.sites_by_client_id
-        return now_or_later(loader, self.pk, lambda rows: [Site.from_row(row) for row in rows])
+        return _CLIENT_SITES.resolve(self, info.context.loaders)
 
-    @strawberry.field
+    @strawberry.field(metadata=_CLIENT_AFFAIRS.metadata)
     def affairs(self, info: Info) -> list["Affair"]:
-        loader = info.context.loaders.affairs_by_client_id
-        return now_or_later(loader, self.pk, lambda rows: [Affair.from_row(row) for row in rows])
+        return _CLIENT_AFFAIRS.resolve(self, info.context.loaders)
 
     @strawberry.field(
         description="Active links whose interlocutor types include typeCode (all typed links without it)."

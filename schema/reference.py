@@ -10,7 +10,7 @@ from db import models
 from resolvers import participants, reference
 from resolvers.contact_lists import ContactFilter as ContactScope
 from resolvers.global_ids import pair_key, text_key
-from resolvers.loaders import now_or_later
+from resolvers.loaders import Related
 from resolvers.paging import Page, PageRequest
 from resolvers.rows import EventRow, InterlocutorTypeRow, ParticipationRow, TargetRow
 from schema.contact_values import LazyContact
@@ -99,6 +99,11 @@ class Event(Node):
         return connection(rows, nodes, lambda: counts.load(scope))
 
 
+_PARTICIPATION_EVENT: Related[EventRow | None, "Event"] = Related(
+    "events_by_id", "event_pk", lambda row: _event(row)
+)  # defined below
+
+
 @strawberry.type
 class EventParticipation(Node):
     event_pk: strawberry.Private[int]
@@ -114,10 +119,9 @@ class EventParticipation(Node):
             status=row.status,
         )
 
-    @strawberry.field
+    @strawberry.field(metadata=_PARTICIPATION_EVENT.metadata)
     def event(self, info: Info) -> Event:
-        loader = info.context.loaders.events_by_id
-        return now_or_later(loader, self.event_pk, _event)
+        return _PARTICIPATION_EVENT.resolve(self, info.context.loaders)
 
     @strawberry.field
     async def contact(self, info: Info) -> LazyContact:

@@ -1,6 +1,7 @@
 """How a plan gets a field's value from its parent, chosen once per field of the document.
 
-Three ways, from the cheapest: a plain attribute (Strawberry's basic fields); a resolver that
+Four ways, from the cheapest: a plain attribute (Strawberry's basic fields); a `Related` field
+whose value its loader holds already, converted without calling the resolver; a resolver that
 reads nothing of `info` but `info.context`, called directly; anything else through the very
 resolver graphql-core calls, with a resolve info and arguments built the same way.
 """
@@ -18,6 +19,7 @@ from graphql.pyutils import Path
 from strawberry.types import Info
 from strawberry.types.field import StrawberryField
 
+from resolvers.loaders import NOT_READY, RELATED, Related, ready
 from schema.compiled.run import Run, Site
 
 # (run, source, path of the field) -> the resolved value, or an awaitable of it
@@ -52,6 +54,26 @@ def attribute(field: StrawberryField, site: Site) -> Resolve | None:
         return getattr(source, name)
 
     return read
+
+
+def related(field: StrawberryField, site: Site) -> Resolve | None:
+    """A `Related` field (resolvers.loaders): `convert` of the value its loader holds, as its
+    resolver would answer it, else its resolver, called directly."""
+    relation = field.metadata.get(RELATED) if field.metadata else None
+    resolver = direct(field, site)
+    if not isinstance(relation, Related) or resolver is None:
+        return None
+    name, key, convert = relation.loader, relation.key, relation.convert
+
+    def call(run: Run, source: Any, path: Path | None) -> Any:
+        loaders = run.loaders
+        if loaders is not None:
+            value = ready(getattr(loaders, name), getattr(source, key))
+            if value is not NOT_READY:
+                return convert(value)
+        return resolver(run, source, path)
+
+    return call
 
 
 def direct(field: StrawberryField, site: Site) -> Resolve | None:

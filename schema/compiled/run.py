@@ -61,11 +61,13 @@ class Site:
 class Run:
     """The state of one request through a plan: resolve infos and arguments made once per field."""
 
-    __slots__ = ("_arguments", "_infos", "_raw_infos", "breath", "executor", "is_awaitable")
+    __slots__ = ("_arguments", "_infos", "_raw_infos", "breath", "executor", "is_awaitable", "loaders")
 
     def __init__(self, executor: Executor[Any]) -> None:
         self.executor = executor
         self.is_awaitable: Callable[[Any], bool] = _known_types_first(executor.is_awaitable)
+        # The request's loaders (schema.context.Context.loaders), for the values they hold already.
+        self.loaders: Any = getattr(executor.context_value, "loaders", None)
         found = getattr(executor.context_value, "breath", None)
         # A request without one (a context made elsewhere) never breathes.
         self.breath: Breath = found if isinstance(found, Breath) else Breath(budget=float("inf"))
