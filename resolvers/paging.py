@@ -228,7 +228,7 @@ async def fetch_pages(
         else ordered
     )
     grouped: list[list[Row[Any]]] = [[] for _ in listings]
-    for row in await (core_rows(session, statement) if entity is None else session.execute(statement)):
+    for row in await core_rows(session, statement) if entity is None else await session.execute(statement):
         grouped[row[-1]].append(row)
     return [listing.page(rows, trailing=1) for listing, rows in zip(listings, grouped, strict=True)]
 
