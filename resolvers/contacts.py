@@ -53,7 +53,7 @@ LINKEDIN_SEARCH = "https://www.linkedin.com/search/results/people/?keywords="
 def display_name(civility: Civility | None, first_name: str | None, last_name: str) -> str:
     """ "Mme Marie DUPONT": civility abbreviation, first name, last name in upper case."""
     parts = [CIVILITY_ABBREVIATIONS[civility] if civility else None, first_name, last_name.upper()]
-    return " ".join(part for part in parts if part)
+    return " ".join([part for part in parts if part])
 
 
 def linkedin_search_url(first_name: str | None, last_name: str, organization_name: str | None) -> str:
