@@ -26,6 +26,8 @@ from graphql import (
 from graphql.execution import Executor
 from graphql.execution.collect_fields import FieldDetails, collect_fields
 from graphql.pyutils import Path
+from strawberry.types.base import StrawberryObjectDefinition
+from strawberry.types.cast import TYPE_CAST_ATTRIBUTE
 
 from schema.compiled import completion, generated, resolvers
 from schema.compiled.completion import Completer
@@ -113,7 +115,11 @@ class Compiler:
     def resolver(self, site: Site) -> resolvers.Resolver:
         field = resolvers.strawberry_field(site.field_def)
         if field is not None:
-            found = resolvers.attribute(field, site) or resolvers.direct(field, site)
+            found = (
+                resolvers.attribute(field, site)
+                or resolvers.related(field, site)
+                or resolvers.direct(field, site)
+            )
             if found is not None:
                 return resolvers.Resolver(found, needs_path=False)
         return resolvers.through_graphql(site)
@@ -148,16 +154,40 @@ class Compiler:
             possible.name: self.object(possible, details)
             for possible in self.schema.get_possible_types(type_)
         }
+        by_class: dict[type, Fields] = {}
+        class_decides = _class_decides(type_)
 
         def complete_abstract(run: Run, value: Any, path: Path | None) -> Any:
+            plan = by_class.get(value.__class__) if class_decides(value) else None
+            if plan is not None:
+                return plan(run, value, path)
             name = resolve_type(value, run.raw_info(site), type_)
             plan = plans.get(name) if isinstance(name, str) else None
             if plan is None:
                 run.discard([name])
                 raise Abort("a runtime type the stock executor would refuse")
+            if class_decides(value):
+                by_class[value.__class__] = plan
             return plan(run, value, path)
 
         return complete_abstract
+
+
+def _class_decides(type_: GraphQLAbstractType) -> Callable[[Any], bool]:
+    """Whether the runtime type of a value of this interface follows from its class alone: so
+    with Strawberry's own resolve_type (no custom one) for a value not `strawberry.cast` to
+    another type, of a class that is no generic's. Otherwise resolve_type is asked each time."""
+    definition = (type_.extensions or {}).get(resolvers.DEFINITION)
+    if not isinstance(definition, StrawberryObjectDefinition) or definition.resolve_type is not None:
+        return lambda value: False
+
+    def class_decides(value: Any) -> bool:
+        if getattr(value, TYPE_CAST_ATTRIBUTE, None) is not None:
+            return False
+        found = getattr(value.__class__, "__strawberry_definition__", None)
+        return isinstance(found, StrawberryObjectDefinition) and not found.is_graphql_generic
+
+    return class_decides
 
 
 def _check(details: list[FieldDetails]) -> None:
