@@ -16,6 +16,7 @@ from graphql import GraphQLObjectType
 from graphql.execution.collect_fields import FieldDetails
 from graphql.execution.executor import invalid_return_type_error
 from graphql.pyutils import Path
+from strawberry.types.cast import TYPE_CAST_ATTRIBUTE
 
 from schema.compiled import completion
 from schema.compiled.run import Abort, Run
@@ -32,6 +33,7 @@ class Inline:
     unchanged: type | None = None
     nullable: bool = False
     constant: str | None = None
+    names: dict[Any, str] | None = None  # an enum's GraphQL names by its members' values
 
 
 @dataclass(frozen=True)
@@ -54,15 +56,21 @@ def selection_function(
         "object_type": type_,
         "details": details,
         "is_type_of": type_.is_type_of if type_ is not None else None,
+        "object_class": _origin(type_),
+        "CAST": TYPE_CAST_ATTRIBUTE,
     }
     lines = ["def execute(run, source, path):"]
     if type_ is not None and type_.is_type_of is not None:
         lines += [
-            "    verdict = is_type_of(source, None)",
-            "    if verdict is not True:",
-            "        if verdict is False:",
-            "            raise invalid(object_type, source, details)",
-            "        raise Abort('an awaitable is_type_of')",
+            # Strawberry's is_type_of answers True for an instance of the type's own class not
+            # cast to another type (plans.Compiler.object takes no other is_type_of): asked only
+            # of any other value.
+            "    if source.__class__ is not object_class or getattr(source, CAST, None) is not None:",
+            "        verdict = is_type_of(source, None)",
+            "        if verdict is not True:",
+            "            if verdict is False:",
+            "                raise invalid(object_type, source, details)",
+            "            raise Abort('an awaitable is_type_of')",
         ]
     lines += [
         "    results = {}",
@@ -86,11 +94,30 @@ def selection_function(
     return function
 
 
+def _origin(type_: GraphQLObjectType | None) -> type | None:
+    """The Python class of a Strawberry object type (None for another: no value is taken for it)."""
+    definition = (type_.extensions or {}).get("strawberry-definition") if type_ is not None else None
+    origin = getattr(definition, "origin", None)
+    return origin if isinstance(origin, type) else None
+
+
 def _field_lines(index: int, field: Field, names: dict[str, Any]) -> list[str]:
     key, inline = repr(field.key), field.inline
     if inline is not None and inline.constant is not None:
         names[f"constant{index}"] = inline.constant
         return [f"        results[{key}] = constant{index}"]
+    if inline is not None and inline.names is not None and _plain_name(inline.attribute):
+        names[f"class{index}"], names[f"names{index}"] = inline.unchanged, inline.names
+        return [
+            "        try:",
+            f"            value = source.{inline.attribute}",
+            f"            is_member = value.__class__ is class{index}",
+            f"            name = names{index}.get(value._value_) if is_member else None",
+            "        except Exception:",
+            f"            value = results[{key}] = step{index}(run, source, path)",
+            "        else:",
+            f"            results[{key}] = name or step{index}(run, source, path)",
+        ]
     if inline is not None and _plain_name(inline.attribute):
         names[f"class{index}"] = inline.unchanged
         as_is = f"value.__class__ is class{index}" + (" or value is None" if inline.nullable else "")

@@ -9,11 +9,13 @@ executor does raises `Unsupported`, and the document runs on the stock executor.
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import Enum, EnumMeta
 from typing import Any
 
 from graphql import (
     GraphQLAbstractType,
     GraphQLBoolean,
+    GraphQLEnumType,
     GraphQLID,
     GraphQLInterfaceType,
     GraphQLNonNull,
@@ -261,7 +263,30 @@ def _attribute_leaf(
 def _inline_attribute(name: str, type_: GraphQLOutputType) -> generated.Inline:
     nullable = not isinstance(type_, GraphQLNonNull)
     named = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+    names = _enum_names(named)
+    if names is not None:
+        enum_class, by_value = names
+        return generated.Inline(attribute=name, unchanged=enum_class, nullable=nullable, names=by_value)
     return generated.Inline(attribute=name, unchanged=_unchanged_class(named), nullable=nullable)
+
+
+def _enum_names(type_: GraphQLOutputType) -> tuple[type, dict[Any, str]] | None:
+    """A Strawberry enum's Python class and the GraphQL name of each member by its value, the
+    name Strawberry's coerce_output_value answers (the first whose value equals the member's),
+    so that a plan reads it in one look instead of a loop over the names per value."""
+    enum_class = getattr(type_, "wrapped_cls", None)
+    if not isinstance(type_, GraphQLEnumType) or not isinstance(enum_class, EnumMeta):
+        return None
+    by_value: dict[Any, str] = {}
+    try:
+        member: Enum
+        for member in enum_class:
+            found = next((name for name, value in type_.values.items() if member.value == value.value), None)
+            if found is not None:
+                by_value.setdefault(member.value, found)
+    except TypeError:  # a value that cannot key a dict: no names, the field's step answers
+        return None
+    return enum_class, by_value
 
 
 def _unchanged_class(type_: GraphQLOutputType) -> type | None:
