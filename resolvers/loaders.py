@@ -61,17 +61,16 @@ class SharedDataLoader(DataLoader[K, V]):
     """
 
     def __init__(self, load_fn: Callable[[list[K]], Awaitable[Sequence[V]]], breath: Breath) -> None:
-        self.values: dict[K, V] = {}
+        loaded: dict[K, V] = {}  # the closure holds the dict, not the loader: no reference cycle
+        self.values = loaded
 
         async def load_then_a_new_turn(keys: list[K]) -> Sequence[V]:
             values = await load_fn(keys)
             breath.restart()  # the request waited for the database, the loop free meanwhile
             if len(values) == len(keys):  # else Strawberry fails the batch's futures
-                self.values.update(
-                    (key, value)
-                    for key, value in zip(keys, values, strict=True)
-                    if not isinstance(value, BaseException)
-                )
+                for key, value in zip(keys, values, strict=True):
+                    if not isinstance(value, BaseException):  # Strawberry raises those to their awaiters
+                        loaded[key] = value
             return values
 
         super().__init__(load_fn=load_then_a_new_turn)
@@ -336,9 +335,9 @@ NOT_READY = _NotReady()
 def ready(loader: DataLoader[K, V], key: K) -> V | _NotReady:
     """The loader's value for `key` when it holds it already (a page read it ahead), else NOT_READY."""
     if isinstance(loader, SharedDataLoader):
-        value = loader.values.get(key, NOT_READY)
+        value: V | _NotReady = loader.values.get(key, NOT_READY)
         if value is not NOT_READY:
-            return cast(V, value)
+            return value
     future = loader.cache_map.get(key)
     if future is not None and future.done() and not future.cancelled() and future.exception() is None:
         return future.result()
