@@ -156,12 +156,12 @@ class Compiler:
             possible.name: self.object(possible, details)
             for possible in self.schema.get_possible_types(type_)
         }
-        by_class: dict[type, Fields] = {}
+        by_class: dict[type, Fields] = {}  # classes that alone decide their runtime type
         class_decides = _class_decides(type_)
 
         def complete_abstract(run: Run, value: Any, path: Path | None) -> Any:
-            plan = by_class.get(value.__class__) if class_decides(value) else None
-            if plan is not None:
+            plan = by_class.get(value.__class__)
+            if plan is not None and getattr(value, TYPE_CAST_ATTRIBUTE, None) is None:
                 return plan(run, value, path)
             name = resolve_type(value, run.raw_info(site), type_)
             plan = plans.get(name) if isinstance(name, str) else None
