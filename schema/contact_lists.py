@@ -4,6 +4,7 @@ import asyncio
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import date
 from enum import Enum
+from operator import attrgetter
 from typing import Any
 
 import strawberry
@@ -158,12 +159,12 @@ _CONTACT_RELATIONS = {  # GraphQL field -> the `Loaders` attribute that loads it
 }
 _NESTED_RELATIONS: dict[str, dict[str, tuple[str, Keys]]] = {
     "links_by_contact_id": {
-        "organization": ("organizations_by_id", lambda link: link.organization_id),
-        "sites": ("sites_by_link_id", lambda link: link.id),
-        "interlocutorTypes": ("interlocutor_types_by_link_id", lambda link: link.id),
+        "organization": ("organizations_by_id", attrgetter("organization_id")),
+        "sites": ("sites_by_link_id", attrgetter("id")),
+        "interlocutorTypes": ("interlocutor_types_by_link_id", attrgetter("id")),
     },
     "participations_by_contact_id": {
-        "event": ("events_by_id", lambda participation: participation.event_id),
+        "event": ("events_by_id", attrgetter("event_id")),
     },
 }
 
