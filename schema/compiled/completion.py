@@ -79,13 +79,14 @@ def non_null(inner: Completer, site: FieldSite) -> Completer:
     return complete_non_null
 
 
-def list_of(item: Completer, item_type: GraphQLOutputType, site: FieldSite) -> Completer:
+def list_of(item: Completer, present: Completer, item_type: GraphQLOutputType, site: FieldSite) -> Completer:
+    """`item` completes an item; `present`, what it calls for an item neither null nor an error."""
     details = site.details
 
     def complete_list(run: Run, value: Any, path: Path | None) -> Any:
         if value.__class__ is list and path is not None:  # the commonest: no ABC isinstance check
             if len(value) < _Items.CHECK_EVERY:
-                return _short_list(run, item, item_type, details, path, value)
+                return _short_list(run, (item, present), item_type, details, path, value)
         elif not is_iterable(value) or path is None:
             raise Abort("a list field returned no iterable")
         items = _Items(run, item, item_type, details, path, iter(value))
@@ -105,14 +106,16 @@ def list_of(item: Completer, item_type: GraphQLOutputType, site: FieldSite) -> C
 
 def _short_list(
     run: Run,
-    item: Completer,
+    completers: tuple[Completer, Completer],
     item_type: GraphQLOutputType,
     details: list[FieldDetails],
     path: Path,
     values: list[Any],
 ) -> Any:
     """A list too short for a look at the clock (a link's sites, a contact's events…, some 500
-    lists a page): `_Items.complete`'s loop, without the object."""
+    lists a page): `_Items.complete`'s loop, without the object, and an item that is neither
+    null nor an error completed without the call that checks it."""
+    item, present = completers
     results: list[Any] = []
     pending: list[int] = []
     is_awaitable = run.is_awaitable
@@ -123,7 +126,10 @@ def _short_list(
                 raise Abort("an awaitable list item")
             item_path = path.add_key(index, None)
             try:
-                completed = item(run, element, item_path)
+                if element is None or element is Undefined or isinstance(element, Exception):
+                    completed = item(run, element, item_path)
+                else:
+                    completed = present(run, element, item_path)
             except Abort:
                 raise
             except Exception as error:
@@ -292,7 +298,14 @@ def wrap(
         return non_null(wrap(type_.of_type, named, site, nullable_here=False), site)
     if isinstance(type_, GraphQLList):
         item_type: GraphQLOutputType = type_.of_type
-        inner = list_of(wrap(item_type, named, site), item_type, site)
+        # wrap(item_type), its inner completer kept: what it calls for an item that is a value
+        if isinstance(item_type, GraphQLNonNull):
+            present = wrap(item_type.of_type, named, site, nullable_here=False)
+            item = non_null(present, site)
+        else:
+            present = wrap(item_type, named, site, nullable_here=False)
+            item = nullable(present)
+        inner = list_of(item, present, item_type, site)
     elif isinstance(type_, GraphQLScalarType | GraphQLEnumType):
         inner = leaf(type_)
     elif is_object_type(type_) or is_abstract_type(type_):
