@@ -9,13 +9,14 @@ concurrently); a short session of its own otherwise.
 
 import asyncio
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
+from functools import cached_property, partial
 from typing import Any, Generic, TypeVar, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import dataloader
 from strawberry.dataloader import DataLoader, dispatch_batch, should_create_new_batch
+from strawberry.exceptions import WrongNumberOfResultsReturned
 
 from db import models
 from db.engine import Database, RequestReads
@@ -42,6 +43,14 @@ Batch = Callable[[AsyncSession, Sequence[K]], Awaitable[Sequence[V]]]
 SeenBatch = Callable[[AsyncSession, Viewer, Sequence[K]], Awaitable[Sequence[V]]]
 
 
+@dataclass(slots=True)
+class _Batch(dataloader.Batch[K, V]):
+    """A batch, with the keys `load_many` asked (`bulk_keys`): one future for all of those."""
+
+    bulk_keys: list[K] = field(default_factory=list)
+    bulk: "asyncio.Future[None] | None" = None
+
+
 class SharedDataLoader(DataLoader[K, V]):
     """A DataLoader whose futures survive the cancellation of one of their awaiters, and whose
     batches wait for the request's breaths (resolvers.breath).
@@ -57,7 +66,9 @@ class SharedDataLoader(DataLoader[K, V]):
     for the request's tasks to be back in step (`_dispatch_when_settled`).
 
     `values` holds what its batches loaded, by key, as well: `ready` reads a value there in one
-    look, where the future takes four calls (a page's fields ask some 800).
+    look, where the future takes four calls (a page's fields ask some 800). The keys of
+    `load_many` (a page's read-ahead, some 700 keys) go into the batch without a future each:
+    the batch's one `bulk` future says when their values are in `values`.
     """
 
     def __init__(self, load_fn: Callable[[list[K]], Awaitable[Sequence[V]]], breath: Breath) -> None:
@@ -75,6 +86,7 @@ class SharedDataLoader(DataLoader[K, V]):
 
         super().__init__(load_fn=load_then_a_new_turn)
         self.breath = breath
+        self._in_bulk: dict[K, asyncio.Future[None]] = {}  # keys of a bulk not settled yet
 
     def load(self, key: K) -> Awaitable[V]:
         return self._settled(self._future(key))
@@ -88,11 +100,14 @@ class SharedDataLoader(DataLoader[K, V]):
         return value
 
     def _future(self, key: K) -> "asyncio.Future[V]":
-        """Strawberry's DataLoader.load, with the batch this loader dispatches itself."""
+        """Strawberry's DataLoader.load, with the batch this loader dispatches itself; a key a
+        bulk loaded, or is loading, is not loaded again."""
         if self.cache:
             cached = self.cache_map.get(key)
             if cached and not cached.cancelled():
                 return cached
+            if key in self.values or key in self._in_bulk:
+                return self._from_bulk(key)
         future: asyncio.Future[V] = self.loop.create_future()
         if self.cache:
             self.cache_map.set(key, future)
@@ -102,35 +117,30 @@ class SharedDataLoader(DataLoader[K, V]):
         self._batch().tasks.append(dataloader.LoaderTask(key, future))
         return future
 
-    def _futures(self, keys: list[K]) -> "list[asyncio.Future[V]]":
-        """`_future` of each key, its loop unrolled: the cache's dict read directly (its keys are
-        the keys: no `cache_key_fn`) and one look for the current batch, since no batch can be
-        dispatched while this runs (no `max_batch_size` either)."""
-        if not self.cache:
-            return [self._future(key) for key in keys]
-        cached = self.cache_map.cache_map  # type: ignore[attr-defined]  # DefaultCache's dict
-        create, task = self.loop.create_future, dataloader.LoaderTask
-        batch: dataloader.Batch[K, V] | None = None
-        futures = []
-        for key in keys:
-            future = cached.get(key)
-            if future is None or future.cancelled():
-                future = cached[key] = create()
-                if batch is None:  # not `batch or …`: a Batch's truth is its length, a call a key
-                    batch = self._batch()
-                batch.tasks.append(task(key, future))
-            futures.append(future)
-        return futures
+    def _from_bulk(self, key: K) -> "asyncio.Future[V]":
+        """A future of the value a bulk loaded or is loading (a single `load` of such a key)."""
+        future: asyncio.Future[V] = self.loop.create_future()
+        self.cache_map.set(key, future)
+        bulk = self._in_bulk.get(key)
+        if bulk is None:
+            future.set_result(self.values[key])
+        else:
+            bulk.add_done_callback(partial(_settle_from_bulk, future, self.values, key))
+        return future
 
-    def _batch(self) -> dataloader.Batch[K, V]:
+    def _batch(self) -> _Batch[K, V]:
         batch = self.batch
-        if batch is not None and batch.tasks and not should_create_new_batch(self, batch):
+        if (
+            isinstance(batch, _Batch)
+            and (batch.tasks or batch.bulk_keys)
+            and not should_create_new_batch(self, batch)
+        ):
             return batch
-        batch = self.batch = dataloader.Batch()
+        batch = self.batch = _Batch()
         self.loop.call_soon(self._dispatch_when_settled, batch, self.breath.returned, None)
         return batch
 
-    def _dispatch_when_settled(self, batch: dataloader.Batch[K, V], returned: int, quiet: int | None) -> None:
+    def _dispatch_when_settled(self, batch: _Batch[K, V], returned: int, quiet: int | None) -> None:
         """Dispatch in the turn after the first key, as Strawberry does, if no task of the
         request breathed meanwhile nor is about to (its turn is over); else once QUIET_TURNS
         turns went by with none out for a breath nor back from one. Breaths put the request's
@@ -144,21 +154,88 @@ class SharedDataLoader(DataLoader[K, V]):
         if quiet is not None and quiet < QUIET_TURNS:
             self.loop.call_soon(self._dispatch_when_settled, batch, returned, quiet + 1)
             return
-        task = batch._dispatch_task = self.loop.create_task(dispatch_batch(self, batch))
+        task = batch._dispatch_task = self.loop.create_task(self._dispatch(batch))
         task.add_done_callback(lambda _: setattr(batch, "_dispatch_task", None))
+
+    async def _dispatch(self, batch: _Batch[K, V]) -> None:
+        """Strawberry's dispatch_batch, for the bulk's keys as well."""
+        tasks, bulk_keys = batch.tasks, batch.bulk_keys
+        if not bulk_keys:
+            await dispatch_batch(self, batch)
+            return
+        batch.dispatched = True
+        keys = [task.key for task in tasks] + bulk_keys
+        try:
+            values = list(await self.load_fn(keys))
+            if len(values) != len(keys):
+                raise WrongNumberOfResultsReturned(expected=len(keys), received=len(values))
+        except Exception as error:
+            for task in tasks:
+                if not task.future.cancelled():
+                    task.future.set_exception(error)
+            self._settle_bulk(batch, error)
+            return
+        for task, value in zip(tasks, values, strict=False):
+            if task.future.cancelled():
+                continue
+            if isinstance(value, BaseException):
+                task.future.set_exception(value)
+            else:
+                task.future.set_result(value)
+        failed = next((value for value in values[len(tasks) :] if isinstance(value, BaseException)), None)
+        self._settle_bulk(batch, failed)
+
+    def _settle_bulk(self, batch: _Batch[K, V], error: BaseException | None) -> None:
+        for key in batch.bulk_keys:
+            self._in_bulk.pop(key, None)
+        bulk = batch.bulk
+        if bulk is not None and not bulk.done():
+            if error is None:
+                bulk.set_result(None)
+            else:
+                bulk.set_exception(error)
 
     def load_many(self, keys: Iterable[K]) -> Awaitable[list[V]]:
         return self._load_all(list(keys))
 
     async def _load_all(self, keys: list[K]) -> list[V]:
         """The values of `keys`, with one shielded wait per batch instead of a shield and a
-        gathered future per key: a batch settles all its keys at once, so once the first pending
-        key of a batch is done, so are the others. A page's read-ahead asks some 700 keys."""
-        futures = self._futures(keys)
+        gathered future per key: a batch settles all its keys at once. The keys nobody asked
+        yet join the current batch's bulk (no future each); a page's read-ahead asks some 700."""
+        futures = [self._future(key) for key in keys] if not self.cache else self._waits(keys)
         for future in futures:
             if not future.done():
                 await asyncio.shield(future)
-        return [future.result() for future in futures]
+            future.result()  # a failed batch's error
+        cached = self.cache_map.cache_map  # type: ignore[attr-defined]  # DefaultCache's dict
+        values = self.values
+        return [values[key] if key in values else cached[key].result() for key in keys]
+
+    def _waits(self, keys: list[K]) -> "list[asyncio.Future[Any]]":
+        """What to wait for before the values of `keys` are at hand: the futures of keys asked
+        before, the bulks loading others, the current batch's bulk for the rest."""
+        values, in_bulk = self.values, self._in_bulk
+        cached = self.cache_map.cache_map  # type: ignore[attr-defined]  # DefaultCache's dict
+        waits: dict[int, asyncio.Future[Any]] = {}
+        fresh: list[K] = []
+        for key in dict.fromkeys(keys):
+            if key in values:
+                continue
+            future = cached.get(key)
+            if future is None or future.cancelled():
+                future = in_bulk.get(key)
+            if future is not None:
+                waits[id(future)] = future
+            else:
+                fresh.append(key)
+        if fresh:
+            batch = self._batch()
+            batch.bulk_keys.extend(fresh)
+            bulk = batch.bulk = batch.bulk or self.loop.create_future()
+            for key in fresh:
+                in_bulk[key] = bulk
+            waits[id(bulk)] = bulk
+        return list(waits.values())
 
 
 class Loaders:
@@ -330,6 +407,19 @@ class _NotReady:
 
 
 NOT_READY = _NotReady()
+
+
+def _settle_from_bulk(
+    future: "asyncio.Future[V]", values: dict[K, V], key: K, bulk: "asyncio.Future[None]"
+) -> None:
+    if future.cancelled():
+        return
+    if bulk.cancelled() or bulk.exception() is not None:
+        future.set_exception(bulk.exception() or asyncio.CancelledError())
+    elif key in values:
+        future.set_result(values[key])
+    else:  # the batch function gave an error for this key
+        future.set_exception(LookupError(f"no value loaded for {key!r}"))
 
 
 def ready(loader: DataLoader[K, V], key: K) -> V | _NotReady:

@@ -1,0 +1,80 @@
+"""The keys `load_many` asks (a page's read-ahead) join a batch without a future each; a key a
+bulk loaded, or is loading, is never read a second time, whichever way it is asked again."""
+
+import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event
+
+from db.engine import Database
+from resolvers.loaders import Loaders, ready
+from tests import factories
+from tests.conftest import viewer
+
+
+@contextmanager
+def statements(db: Database) -> Iterator[list[str]]:
+    """The SELECTs sent meanwhile."""
+    seen: list[str] = []
+
+    def record(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.startswith("SELECT"):  # not SQLite's BEGIN
+            seen.append(statement)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", record)
+
+
+async def test_a_key_a_bulk_loaded_is_answered_without_a_statement(db: Database) -> None:
+    acme, globex = (
+        await factories.client(db, code="ACME", name="Acme"),
+        await factories.client(db, code="GLOBEX", name="Globex"),
+    )
+    loader = Loaders(db, viewer()).organizations_by_id
+    with statements(db) as seen:
+        rows = await loader.load_many([acme.id, globex.id, acme.id])
+        assert [row.name for row in rows] == ["Acme", "Globex", "Acme"]
+        assert len(seen) == 1
+        again = await loader.load(globex.id)
+        assert ready(loader, acme.id).name == "Acme"  # type: ignore[union-attr]
+    assert again.name == "Globex"
+    assert len(seen) == 1
+
+
+async def test_a_key_asked_while_a_bulk_loads_it_waits_for_that_bulk(db: Database) -> None:
+    acme, globex = (
+        await factories.client(db, code="ACME", name="Acme"),
+        await factories.client(db, code="GLOBEX", name="Globex"),
+    )
+    loader = Loaders(db, viewer()).organizations_by_id
+    with statements(db) as seen:
+        bulk = asyncio.ensure_future(loader.load_many([acme.id, globex.id]))
+        for _ in range(50):  # until the bulk's batch is dispatched: its statement under way
+            await asyncio.sleep(0)
+            if loader.batch is not None and loader.batch.dispatched:
+                break
+        assert loader.batch is not None and loader.batch.dispatched and not bulk.done()
+        single, both = await asyncio.gather(loader.load(acme.id), loader.load_many([globex.id, acme.id]))
+        bulk_rows = await bulk
+    assert (single.name, [row.name for row in both]) == ("Acme", ["Globex", "Acme"])
+    assert [row.name for row in bulk_rows] == ["Acme", "Globex"]
+    assert len(seen) == 1
+
+
+async def test_single_keys_and_a_bulk_asked_in_one_turn_share_one_statement(db: Database) -> None:
+    acme, globex = (
+        await factories.client(db, code="ACME", name="Acme"),
+        await factories.client(db, code="GLOBEX", name="Globex"),
+    )
+    loader = Loaders(db, viewer()).organizations_by_id
+    with statements(db) as seen:
+        single, rows, missing = await asyncio.gather(
+            loader.load(acme.id), loader.load_many([acme.id, globex.id]), loader.load(globex.id + 1000)
+        )
+    assert (single.name, [row.name for row in rows], missing) == ("Acme", ["Acme", "Globex"], None)
+    assert len(seen) == 1
