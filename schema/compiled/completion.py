@@ -26,7 +26,7 @@ from graphql import (
 from graphql.execution.collect_fields import FieldDetails
 from graphql.pyutils import Path, Undefined, gather_with_cancel, inspect, is_iterable
 
-from schema.compiled.run import Abort, Run
+from schema.compiled.run import NEVER_AWAITABLE, Abort, Run
 
 Completer = Callable[[Run, Any, Path | None], Any]
 
@@ -121,7 +121,7 @@ def _short_list(
     is_awaitable = run.is_awaitable
     try:
         for index, element in enumerate(values):
-            if is_awaitable(element):
+            if element.__class__ not in NEVER_AWAITABLE and is_awaitable(element):
                 run.discard([element])
                 raise Abort("an awaitable list item")
             item_path = path.add_key(index, None)
@@ -135,7 +135,7 @@ def _short_list(
             except Exception as error:
                 run.executor.handle_field_error(error, item_type, details, item_path)
                 completed = None
-            if is_awaitable(completed):
+            if completed.__class__ not in NEVER_AWAITABLE and is_awaitable(completed):
                 completed = _guarded(run, completed, item_type, details, item_path)
                 pending.append(index)
             results.append(completed)
@@ -175,7 +175,7 @@ class _Items:
         is_awaitable, breath = run.is_awaitable, run.breath
         index = len(results)
         for element in self.values:
-            if is_awaitable(element):
+            if element.__class__ not in NEVER_AWAITABLE and is_awaitable(element):
                 run.discard([element])
                 raise Abort("an awaitable list item")
             try:
@@ -185,7 +185,7 @@ class _Items:
             except Exception as error:
                 run.executor.handle_field_error(error, item_type, details, path.add_key(index, None))
                 completed = None
-            if is_awaitable(completed):
+            if completed.__class__ not in NEVER_AWAITABLE and is_awaitable(completed):
                 completed = _guarded(run, completed, item_type, details, path.add_key(index, None))
                 pending.append(index)
             results.append(completed)

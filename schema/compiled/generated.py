@@ -19,7 +19,7 @@ from graphql.pyutils import Path
 from strawberry.types.cast import TYPE_CAST_ATTRIBUTE
 
 from schema.compiled import completion
-from schema.compiled.run import Abort, Run
+from schema.compiled.run import NEVER_AWAITABLE, Abort, Run
 
 Step = Callable[[Run, Any, Path | None], Any]
 
@@ -52,6 +52,7 @@ def selection_function(
     names: dict[str, Any] = {
         "await_fields": completion.await_fields,
         "Abort": Abort,
+        "never_awaitable": NEVER_AWAITABLE,
         "invalid": invalid_return_type_error,
         "object_type": type_,
         "details": details,
@@ -131,7 +132,10 @@ def _field_lines(index: int, field: Field, names: dict[str, Any]) -> list[str]:
         ]
     lines = [f"        value = results[{key}] = step{index}(run, source, path)"]
     if field.may_await:
-        lines += ["        if run.is_awaitable(value):", f"            pending.append({key})"]
+        lines += [
+            "        if value.__class__ not in never_awaitable and run.is_awaitable(value):",
+            f"            pending.append({key})",
+        ]
     return lines
 
 

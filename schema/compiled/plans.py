@@ -33,7 +33,7 @@ from strawberry.types.cast import TYPE_CAST_ATTRIBUTE
 
 from schema.compiled import completion, generated, resolvers
 from schema.compiled.completion import Completer
-from schema.compiled.run import Abort, Run, Site
+from schema.compiled.run import NEVER_AWAITABLE, Abort, Run, Site
 
 # (run, source, path of the parent) -> the response dict, or an awaitable of it
 Fields = Callable[[Run, Any, Path | None], Any]
@@ -219,11 +219,11 @@ def _step(
         own = Path(path, key, parent_name) if paths else None
         try:
             value = resolve(run, source, own)
-            if run.is_awaitable(value):
+            if value.__class__ not in NEVER_AWAITABLE and run.is_awaitable(value):
                 own = own or Path(path, key, parent_name)
                 return completion.complete_later(run, value, complete, return_type, details, own)
             completed = complete(run, value, own)
-            if run.is_awaitable(completed):
+            if completed.__class__ not in NEVER_AWAITABLE and run.is_awaitable(completed):
                 own = own or Path(path, key, parent_name)
                 return completion.guarded(run, completed, return_type, details, own)
             return completed

@@ -11,8 +11,9 @@ from graphql.language import FieldNode
 from resolvers.breath import Breath
 
 # Classes whose instances are never awaitable: the built-in ones a plan meets, and Strawberry
-# object classes once seen (a plan asks of every object it completes).
-_PLAIN_OBJECTS: set[type] = {str, int, float, bool, type(None), list, dict, tuple, bytes}
+# object classes once seen (a plan asks of every object it completes). Plans look a value's
+# class up here before they call `Run.is_awaitable` at all.
+NEVER_AWAITABLE: set[type] = {str, int, float, bool, type(None), list, dict, tuple, bytes}
 
 
 def _known_types_first(is_awaitable: Callable[[Any], bool]) -> Callable[[Any], bool]:
@@ -23,11 +24,11 @@ def _known_types_first(is_awaitable: Callable[[Any], bool]) -> Callable[[Any], b
 
     def known_types_first(value: Any) -> bool:
         kind = value.__class__
-        if kind in _PLAIN_OBJECTS:
+        if kind in NEVER_AWAITABLE:
             return False
         awaitable = is_awaitable(value)
         if not awaitable and _plain_object_class(kind):
-            _PLAIN_OBJECTS.add(kind)
+            NEVER_AWAITABLE.add(kind)
         return awaitable
 
     return known_types_first
