@@ -19,7 +19,7 @@ from graphql.pyutils import Path
 from strawberry.types import Info
 from strawberry.types.field import StrawberryField
 
-from resolvers.loaders import NOT_READY, RELATED, Related, ready
+from resolvers.loaders import NOT_READY, RELATED, Related, SharedDataLoader, ready
 from schema.compiled.run import Run, Site
 
 # (run, source, path of the field) -> the resolved value, or an awaitable of it
@@ -68,7 +68,12 @@ def related(field: StrawberryField, site: Site) -> Resolve | None:
     def call(run: Run, source: Any, path: Path | None) -> Any:
         loaders = run.loaders
         if loaders is not None:
-            value = ready(getattr(loaders, name), getattr(source, key))
+            loader = getattr(loaders, name)
+            # `ready`, its commonest case read here: some 800 fields a page
+            if isinstance(loader, SharedDataLoader):
+                value = loader.values.get(getattr(source, key), NOT_READY)
+            else:
+                value = ready(loader, getattr(source, key))
             if value is not NOT_READY:
                 return convert(value)
         return resolver(run, source, path)
