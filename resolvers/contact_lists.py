@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, exists, func, or_, select
@@ -228,7 +229,13 @@ class ListRequest:
         PageQuery(select(Contact), sort_columns(self.order), self.page, self.listed).check()
 
 
+CACHED_PAGE_QUERIES = 256
+
+
+@lru_cache(maxsize=CACHED_PAGE_QUERIES)
 def _page_query(viewer: Viewer, request: ListRequest) -> PageQuery:
+    """Kept for the next request of the same viewer and list: the same statement object, whose
+    SQLAlchemy cache key is not computed again (it was some 3 % of a page's CPU)."""
     columns = sort_columns(request.order, searching=request.searching)
     return PageQuery(contact_rows_query(viewer, request.criteria), columns, request.page, request.listed)
 

@@ -1,7 +1,7 @@
 """Keyset pagination: pages that stay stable while rows are added, forward and backward, no OFFSET."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import (
@@ -150,6 +150,8 @@ class PageQuery:
     columns: Sequence[SortColumn]
     request: PageRequest
     listed: str
+    # `keyed()` once made: the same statement object keeps SQLAlchemy's cache key of it
+    _keyed: dict[str, Select[Any]] = field(default_factory=dict, compare=False, repr=False)
 
     def cursor_values(self, cursor: str) -> list[SortValue]:
         """The sort values a cursor of this list holds; BadPageRequest for any other cursor."""
@@ -163,6 +165,12 @@ class PageQuery:
 
     def keyed(self) -> Select[Any]:
         """The page's query: the sort keys labelled `_key<i>`, the cursors applied, one row extra."""
+        made = self._keyed.get("keyed")
+        if made is None:
+            made = self._keyed["keyed"] = self._make_keyed()
+        return made
+
+    def _make_keyed(self) -> Select[Any]:
         columns, request = self.columns, self.request
         keyed = self.query.add_columns(*(sort.column.label(f"_key{i}") for i, sort in enumerate(columns)))
         if request.after is not None:
