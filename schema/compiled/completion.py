@@ -66,8 +66,12 @@ def nullable(inner: Completer) -> Completer:
     return complete_nullable
 
 
+def null_message(site: FieldSite) -> str:
+    return f"Cannot return null for non-nullable field {site.parent}.{site.name}."
+
+
 def non_null(inner: Completer, site: FieldSite) -> Completer:
-    message = f"Cannot return null for non-nullable field {site.parent}.{site.name}."
+    message = null_message(site)
 
     def complete_non_null(run: Run, value: Any, path: Path | None) -> Any:
         if value is None or value is Undefined:
@@ -79,14 +83,26 @@ def non_null(inner: Completer, site: FieldSite) -> Completer:
     return complete_non_null
 
 
-def list_of(item: Completer, present: Completer, item_type: GraphQLOutputType, site: FieldSite) -> Completer:
-    """`item` completes an item; `present`, what it calls for an item neither null nor an error."""
+def list_of(
+    item: Completer,
+    present: Completer,
+    item_type: GraphQLOutputType,
+    site: FieldSite,
+    non_null_message: str | None = None,
+) -> Completer:
+    """`item` completes an item; `present`, what it calls for an item neither null nor an error.
+    With `non_null_message`, the list is non-null: `non_null`'s checks made here, since a list
+    (what the field commonly holds) needs none of them."""
     details = site.details
 
     def complete_list(run: Run, value: Any, path: Path | None) -> Any:
         if value.__class__ is list and path is not None:  # the commonest: no ABC isinstance check
             if len(value) < _Items.CHECK_EVERY:
                 return _short_list(run, (item, present), item_type, details, path, value)
+        elif non_null_message is not None and (value is None or value is Undefined):
+            raise TypeError(non_null_message)
+        elif non_null_message is not None and isinstance(value, Exception):
+            raise value
         elif not is_iterable(value) or path is None:
             raise Abort("a list field returned no iterable")
         items = _Items(run, item, item_type, details, path, iter(value))
@@ -124,7 +140,7 @@ def _short_list(
             if element.__class__ not in NEVER_AWAITABLE and is_awaitable(element):
                 run.discard([element])
                 raise Abort("an awaitable list item")
-            item_path = path.add_key(index, None)
+            item_path = Path(path, index, None)  # path.add_key, without its call
             try:
                 if element is None or element is Undefined or isinstance(element, Exception):
                     completed = item(run, element, item_path)
@@ -295,17 +311,11 @@ def wrap(
 ) -> Completer:
     """The completer of a possibly wrapped type, `named` making the one of the named type."""
     if isinstance(type_, GraphQLNonNull):
+        if isinstance(type_.of_type, GraphQLList):  # its own null checks: one call less a list
+            return _list(type_.of_type, named, site, null_message(site))
         return non_null(wrap(type_.of_type, named, site, nullable_here=False), site)
     if isinstance(type_, GraphQLList):
-        item_type: GraphQLOutputType = type_.of_type
-        # wrap(item_type), its inner completer kept: what it calls for an item that is a value
-        if isinstance(item_type, GraphQLNonNull):
-            present = wrap(item_type.of_type, named, site, nullable_here=False)
-            item = non_null(present, site)
-        else:
-            present = wrap(item_type, named, site, nullable_here=False)
-            item = nullable(present)
-        inner = list_of(item, present, item_type, site)
+        inner = _list(type_, named, site, None)
     elif isinstance(type_, GraphQLScalarType | GraphQLEnumType):
         inner = leaf(type_)
     elif is_object_type(type_) or is_abstract_type(type_):
@@ -313,3 +323,20 @@ def wrap(
     else:  # pragma: no cover - every output type is one of the above
         raise TypeError(f"unexpected output type {type_}")
     return nullable(inner) if nullable_here else inner
+
+
+def _list(
+    type_: GraphQLList[Any],
+    named: Callable[[GraphQLOutputType], Completer],
+    site: FieldSite,
+    non_null_message: str | None,
+) -> Completer:
+    item_type: GraphQLOutputType = type_.of_type
+    # wrap(item_type), its inner completer kept: what it calls for an item that is a value
+    if isinstance(item_type, GraphQLNonNull):
+        present = wrap(item_type.of_type, named, site, nullable_here=False)
+        item = non_null(present, site)
+    else:
+        present = wrap(item_type, named, site, nullable_here=False)
+        item = nullable(present)
+    return list_of(item, present, item_type, site, non_null_message)
