@@ -154,8 +154,9 @@ class SharedDataLoader(DataLoader[K, V]):
         if quiet is not None and quiet < QUIET_TURNS:
             self.loop.call_soon(self._dispatch_when_settled, batch, returned, quiet + 1)
             return
-        task = batch._dispatch_task = self.loop.create_task(self._dispatch(batch))
-        task.add_done_callback(lambda _: setattr(batch, "_dispatch_task", None))
+        # No done callback to forget the task (Strawberry's, a loop callback a batch): only
+        # Batch.add_task's callback reads it, and these batches' futures have none.
+        batch._dispatch_task = self.loop.create_task(self._dispatch(batch))
 
     async def _dispatch(self, batch: _Batch[K, V]) -> None:
         """Strawberry's dispatch_batch, for the bulk's keys as well."""

@@ -1,7 +1,7 @@
 """Contact lists: the filter and order inputs, `contacts`, and the connection every list shares."""
 
 import asyncio
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Coroutine, Hashable, Iterable, Sequence
 from datetime import date
 from enum import Enum
 from operator import attrgetter
@@ -203,7 +203,7 @@ async def read_ahead(info: Info, contacts: Sequence[Any]) -> None:
     searched = [contact.pk for contact in contacts if not contact.linkedin_url]
     if "socialProfiles" in node and searched:
         loads.append(_load(info, "primary_organization_name_by_contact_id", searched, {}))
-    await asyncio.gather(*loads)
+    await _together(loads)
 
 
 async def _load(
@@ -214,4 +214,13 @@ async def _load(
     rows = [row for value in values for row in (value if isinstance(value, list) else [value])]
     nested = _NESTED_RELATIONS.get(relation, {})
     levels = [nested[name] for name in selected if name in nested]
-    await asyncio.gather(*(_load(info, loader, map(key, rows), {}) for loader, key in levels))
+    await _together([_load(info, loader, map(key, rows), {}) for loader, key in levels])
+
+
+async def _together(loads: list[Coroutine[Any, Any, None]]) -> None:
+    """The loads at once, their batches dispatched together; one alone is awaited as it is (a
+    gather makes it a task: a few turns of the loop more)."""
+    if len(loads) == 1:
+        await loads[0]
+    elif loads:
+        await asyncio.gather(*loads)
