@@ -31,6 +31,7 @@ from graphql.pyutils import Path
 from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.cast import TYPE_CAST_ATTRIBUTE
 
+from resolvers.loaders import NOT_READY, Related, SharedDataLoader
 from schema.compiled import completion, generated, resolvers
 from schema.compiled.completion import Completer
 from schema.compiled.run import NEVER_AWAITABLE, Abort, Run, Site
@@ -110,18 +111,16 @@ class Compiler:
             step = _attribute_leaf(key, site, field.python_name, complete, errors)
             return generated.Field(key, step, False, _inline_attribute(field.python_name, field_def.type))
         resolve, resolver_path = self.resolver(site)
-        return generated.Field(
-            key, _step(key, site, resolve, complete, errors, always_path=resolver_path), True
-        )
+        step = _step(key, site, resolve, complete, errors, always_path=resolver_path)
+        relation = resolvers.relation(field, site) if field is not None else None
+        if relation is not None:
+            step = _related_step(key, site, relation, step, complete, errors)
+        return generated.Field(key, step, True)
 
     def resolver(self, site: Site) -> resolvers.Resolver:
         field = resolvers.strawberry_field(site.field_def)
         if field is not None:
-            found = (
-                resolvers.attribute(field, site)
-                or resolvers.related(field, site)
-                or resolvers.direct(field, site)
-            )
+            found = resolvers.attribute(field, site) or resolvers.direct(field, site)
             if found is not None:
                 return resolvers.Resolver(found, needs_path=False)
         return resolvers.through_graphql(site)
@@ -234,6 +233,41 @@ def _step(
             return None
 
     return step
+
+
+def _related_step(
+    key: str,
+    site: Site,
+    relation: Related[Any, Any],
+    resolving: Step,
+    complete: Completer,
+    errors: completion.FieldSite,
+) -> Step:
+    """A `Related` field's step: when the request's loader holds the value (a page read it
+    ahead: some 800 fields a page), `_step`'s work on `convert` of it, without calling the
+    resolver; else `resolving`, the field's `_step`."""
+    parent_name, return_type, details = site.parent_type.name, site.field_def.type, errors.details
+    name, attribute, convert = relation.loader, relation.key, relation.convert
+
+    def related_step(run: Run, source: Any, path: Path | None) -> Any:
+        loader = getattr(run.loaders, name, None)
+        values = loader.values if isinstance(loader, SharedDataLoader) else {}
+        value = values.get(getattr(source, attribute, None), NOT_READY)
+        if value is NOT_READY:
+            return resolving(run, source, path)
+        own = Path(path, key, parent_name)
+        try:
+            completed = complete(run, convert(value), own)
+            if completed.__class__ not in NEVER_AWAITABLE and run.is_awaitable(completed):
+                return completion.guarded(run, completed, return_type, details, own)
+            return completed
+        except Abort:
+            raise
+        except Exception as error:
+            run.executor.handle_field_error(error, return_type, details, own)
+            return None
+
+    return related_step
 
 
 def _attribute_leaf(

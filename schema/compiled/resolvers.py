@@ -1,9 +1,9 @@
 """How a plan gets a field's value from its parent, chosen once per field of the document.
 
-Four ways, from the cheapest: a plain attribute (Strawberry's basic fields); a `Related` field
-whose value its loader holds already, converted without calling the resolver; a resolver that
+Three ways, from the cheapest: a plain attribute (Strawberry's basic fields); a resolver that
 reads nothing of `info` but `info.context`, called directly; anything else through the very
-resolver graphql-core calls, with a resolve info and arguments built the same way.
+resolver graphql-core calls, with a resolve info and arguments built the same way. A `Related`
+field whose loader holds its value already is answered without its resolver (`relation`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from graphql.pyutils import Path
 from strawberry.types import Info
 from strawberry.types.field import StrawberryField
 
-from resolvers.loaders import NOT_READY, RELATED, Related, SharedDataLoader, ready
+from resolvers.loaders import RELATED, Related
 from schema.compiled.run import Run, Site
 
 # (run, source, path of the field) -> the resolved value, or an awaitable of it
@@ -56,29 +56,12 @@ def attribute(field: StrawberryField, site: Site) -> Resolve | None:
     return read
 
 
-def related(field: StrawberryField, site: Site) -> Resolve | None:
-    """A `Related` field (resolvers.loaders): `convert` of the value its loader holds, as its
-    resolver would answer it, else its resolver, called directly."""
-    relation = field.metadata.get(RELATED) if field.metadata else None
-    resolver = direct(field, site)
-    if not isinstance(relation, Related) or resolver is None:
-        return None
-    name, key, convert = relation.loader, relation.key, relation.convert
-
-    def call(run: Run, source: Any, path: Path | None) -> Any:
-        loaders = run.loaders
-        if loaders is not None:
-            loader = getattr(loaders, name)
-            # `ready`, its commonest case read here: some 800 fields a page
-            if isinstance(loader, SharedDataLoader):
-                value = loader.values.get(getattr(source, key), NOT_READY)
-            else:
-                value = ready(loader, getattr(source, key))
-            if value is not NOT_READY:
-                return convert(value)
-        return resolver(run, source, path)
-
-    return call
+def relation(field: StrawberryField, site: Site) -> Related[Any, Any] | None:
+    """A `Related` field's relation (resolvers.loaders), when its resolver is one a plan calls
+    directly: a plan converts the value the loader holds as that resolver would
+    (plans._related_step), and calls the resolver for any other."""
+    found = field.metadata.get(RELATED) if field.metadata else None
+    return found if isinstance(found, Related) and direct(field, site) is not None else None
 
 
 def direct(field: StrawberryField, site: Site) -> Resolve | None:
