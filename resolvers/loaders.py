@@ -415,8 +415,12 @@ def _settle_from_bulk(
 ) -> None:
     if future.cancelled():
         return
-    if bulk.cancelled() or bulk.exception() is not None:
-        future.set_exception(bulk.exception() or asyncio.CancelledError())
+    if bulk.cancelled():
+        future.cancel()
+        return
+    error = bulk.exception()
+    if error is not None:
+        future.set_exception(error)
     elif key in values:
         future.set_result(values[key])
     else:  # the batch function gave an error for this key
@@ -460,8 +464,8 @@ RELATED = "carnet.related"  # a field's metadata key for its `Related`
 class Related(Generic[V, T]):
     """A field whose value is `convert` of a loader's value for a key its object holds: the
     links of a contact, a link's organisation… Its resolver is `resolve`; a compiled plan reads
-    `metadata` and takes a value the loader holds already without calling it
-    (schema.compiled.resolvers.related): the same value, some 2 µs less a field.
+    `metadata` and completes a value the loader holds already without calling it
+    (schema.compiled.plans._related_step): the same value, some 2 µs less a field.
     """
 
     loader: str  # the `Loaders` attribute

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import event
 
 from db.engine import Database
-from resolvers.loaders import Loaders, ready
+from resolvers.breath import Breath
+from resolvers.loaders import Loaders, SharedDataLoader, ready
 from tests import factories
 from tests.conftest import viewer
 
@@ -78,3 +79,23 @@ async def test_single_keys_and_a_bulk_asked_in_one_turn_share_one_statement(db: 
         )
     assert (single.name, [row.name for row in rows], missing) == ("Acme", ["Acme", "Globex"], None)
     assert len(seen) == 1
+
+
+async def test_a_failed_bulk_fails_every_awaiter_of_its_keys() -> None:
+    calls: list[list[int]] = []
+
+    async def failing(keys: list[int]) -> list[str]:
+        calls.append(keys)
+        await asyncio.sleep(0)
+        raise RuntimeError("the database went away")
+
+    loader = SharedDataLoader(failing, Breath())
+    bulk = asyncio.ensure_future(loader.load_many([1, 2]))
+    for _ in range(50):  # until the bulk's batch is dispatched
+        await asyncio.sleep(0)
+        if loader.batch is not None and loader.batch.dispatched:
+            break
+    single = asyncio.ensure_future(loader.load(2))
+    outcomes = await asyncio.gather(bulk, single, return_exceptions=True)
+    assert [repr(outcome) for outcome in outcomes] == [repr(RuntimeError("the database went away"))] * 2
+    assert calls == [[1, 2]]
