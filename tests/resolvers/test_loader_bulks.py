@@ -2,42 +2,47 @@
 bulk loaded, or is loading, is never read a second time, whichever way it is asked again."""
 
 import asyncio
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
-from sqlalchemy import event
+import pytest
 
 from db.engine import Database
+from db.models import Organization
 from resolvers.breath import Breath
 from resolvers.loaders import Loaders, SharedDataLoader, ready
 from tests import factories
 from tests.conftest import viewer
+from tests.statements import recorded
 
 
-@contextmanager
-def statements(db: Database) -> Iterator[list[str]]:
-    """The SELECTs sent meanwhile."""
-    seen: list[str] = []
-
-    def record(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if statement.startswith("SELECT"):  # not SQLite's BEGIN
-            seen.append(statement)
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", record)
+def selects(db: Database) -> AbstractContextManager[list[str]]:
+    return recorded(db, ("SELECT",))  # not SQLite's BEGIN
 
 
-async def test_a_key_a_bulk_loaded_is_answered_without_a_statement(db: Database) -> None:
-    acme, globex = (
+async def dispatched(loader: Any) -> None:
+    """Turns of the loop until the loader's batch is dispatched: its statement is under way."""
+    for _ in range(50):
+        await asyncio.sleep(0)
+        if loader.batch is not None and loader.batch.dispatched:
+            return
+    raise AssertionError("the batch was never dispatched")
+
+
+@pytest.fixture
+async def acme_and_globex(db: Database) -> tuple[Organization, Organization]:
+    return (
         await factories.client(db, code="ACME", name="Acme"),
         await factories.client(db, code="GLOBEX", name="Globex"),
     )
+
+
+async def test_a_key_a_bulk_loaded_is_answered_without_a_statement(
+    db: Database, acme_and_globex: tuple[Organization, Organization]
+) -> None:
+    acme, globex = acme_and_globex
     loader = Loaders(db, viewer()).organizations_by_id
-    with statements(db) as seen:
+    with selects(db) as seen:
         rows = await loader.load_many([acme.id, globex.id, acme.id])
         assert [row.name for row in rows] == ["Acme", "Globex", "Acme"]
         assert len(seen) == 1
@@ -47,19 +52,15 @@ async def test_a_key_a_bulk_loaded_is_answered_without_a_statement(db: Database)
     assert len(seen) == 1
 
 
-async def test_a_key_asked_while_a_bulk_loads_it_waits_for_that_bulk(db: Database) -> None:
-    acme, globex = (
-        await factories.client(db, code="ACME", name="Acme"),
-        await factories.client(db, code="GLOBEX", name="Globex"),
-    )
+async def test_a_key_asked_while_a_bulk_loads_it_waits_for_that_bulk(
+    db: Database, acme_and_globex: tuple[Organization, Organization]
+) -> None:
+    acme, globex = acme_and_globex
     loader = Loaders(db, viewer()).organizations_by_id
-    with statements(db) as seen:
+    with selects(db) as seen:
         bulk = asyncio.ensure_future(loader.load_many([acme.id, globex.id]))
-        for _ in range(50):  # until the bulk's batch is dispatched: its statement under way
-            await asyncio.sleep(0)
-            if loader.batch is not None and loader.batch.dispatched:
-                break
-        assert loader.batch is not None and loader.batch.dispatched and not bulk.done()
+        await dispatched(loader)
+        assert not bulk.done()
         single, both = await asyncio.gather(loader.load(acme.id), loader.load_many([globex.id, acme.id]))
         bulk_rows = await bulk
     assert (single.name, [row.name for row in both]) == ("Acme", ["Globex", "Acme"])
@@ -67,13 +68,12 @@ async def test_a_key_asked_while_a_bulk_loads_it_waits_for_that_bulk(db: Databas
     assert len(seen) == 1
 
 
-async def test_single_keys_and_a_bulk_asked_in_one_turn_share_one_statement(db: Database) -> None:
-    acme, globex = (
-        await factories.client(db, code="ACME", name="Acme"),
-        await factories.client(db, code="GLOBEX", name="Globex"),
-    )
+async def test_single_keys_and_a_bulk_asked_in_one_turn_share_one_statement(
+    db: Database, acme_and_globex: tuple[Organization, Organization]
+) -> None:
+    acme, globex = acme_and_globex
     loader = Loaders(db, viewer()).organizations_by_id
-    with statements(db) as seen:
+    with selects(db) as seen:
         single, rows, missing = await asyncio.gather(
             loader.load(acme.id), loader.load_many([acme.id, globex.id]), loader.load(globex.id + 1000)
         )
@@ -91,10 +91,7 @@ async def test_a_failed_bulk_fails_every_awaiter_of_its_keys() -> None:
 
     loader = SharedDataLoader(failing, Breath())
     bulk = asyncio.ensure_future(loader.load_many([1, 2]))
-    for _ in range(50):  # until the bulk's batch is dispatched
-        await asyncio.sleep(0)
-        if loader.batch is not None and loader.batch.dispatched:
-            break
+    await dispatched(loader)
     single = asyncio.ensure_future(loader.load(2))
     outcomes = await asyncio.gather(bulk, single, return_exceptions=True)
     assert [repr(outcome) for outcome in outcomes] == [repr(RuntimeError("the database went away"))] * 2

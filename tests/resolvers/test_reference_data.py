@@ -1,12 +1,10 @@
 """The reference data use cases, on a real database: what they write, and what they refuse."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import date
-from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from db.engine import Database
 from db.models import ClientStatus, Contact, InterlocutorType, Organization, OrganizationKind
@@ -14,22 +12,12 @@ from resolvers import organization_mutations, organizations, reference, referenc
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.paging import PageRequest
 from tests import factories
+from tests.statements import recorded
 
 
-@contextmanager
-def writes(db: Database) -> Iterator[list[str]]:
+def writes(db: Database) -> AbstractContextManager[list[str]]:
     """The INSERT, UPDATE and DELETE statements run inside the block."""
-    seen: list[str] = []
-
-    def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.lstrip().split(" ", 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
-            seen.append(statement)
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", before)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", before)
+    return recorded(db, ("INSERT", "UPDATE", "DELETE"))
 
 
 def problems(error: pytest.ExceptionInfo[DomainError]) -> list[tuple[ErrorCode, tuple[str, ...] | None]]:
