@@ -30,6 +30,7 @@ from db.models import (
 )
 from resolvers.access import Viewer, visible_contact
 from resolvers.keyed import (
+    Joined,
     core_rows,
     grouped,
     in_key_order,
@@ -38,7 +39,15 @@ from resolvers.keyed import (
     members_by_owner,
 )
 from resolvers.nodes import owned_by_id
-from resolvers.rows import LinkRow, ParticipationRow, SiteRow, TargetRow, columns_of
+from resolvers.rows import (
+    EventRow,
+    LinkRow,
+    OrganizationRow,
+    ParticipationRow,
+    SiteRow,
+    TargetRow,
+    columns_of,
+)
 
 CIVILITY_ABBREVIATIONS = {
     Civility.MR: "M.",
@@ -73,8 +82,12 @@ async def contacts_by_id(session: AsyncSession, viewer: Viewer, ids: Sequence[in
     return in_key_order(ids, {row.id: row for row in rows}, None)
 
 
+# A link's organisation and a participation's event are read in their row's statement: a
+# page's links name some 100 organisations, its participations some 100 events, and a statement
+# of their own each cost more than the repeated columns (a round trip to the database thread).
 _LINKS = (
-    select(*columns_of(LinkRow._fields, ContactLink))
+    select(*columns_of(LinkRow._fields, ContactLink), *columns_of(OrganizationRow._fields, Organization))
+    .join(Organization, Organization.id == ContactLink.organization_id)
     .where(KeyIn(ContactLink.contact_id))
     .order_by(ContactLink.is_primary.desc(), ContactLink.id)
 )
@@ -98,17 +111,26 @@ _TARGETS = member_rows_query(
     order_by=(Target.name_key, Target.id),
 )
 _PARTICIPATIONS = (
-    select(*columns_of(ParticipationRow._fields, EventParticipation))
+    select(*columns_of(ParticipationRow._fields, EventParticipation), *columns_of(EventRow._fields, Event))
     .join(Event, Event.id == EventParticipation.event_id)
     .where(KeyIn(EventParticipation.contact_id))
     .order_by(Event.starts_on.desc(), Event.id)
 )
 
 
-async def links_by_contact_id(session: AsyncSession, ids: Sequence[int]) -> list[list[LinkRow]]:
-    """A contact's links, primary first, then oldest first."""
-    rows = map(LinkRow._make, await core_rows(session, _LINKS, ids))
-    return grouped(ids, [(row.contact_id, row) for row in rows])
+async def links_by_contact_id(
+    session: AsyncSession, ids: Sequence[int]
+) -> Joined[list[LinkRow], int, OrganizationRow]:
+    """A contact's links, primary first, then oldest first; and their organisations."""
+    width = len(LinkRow._fields)
+    links: list[tuple[int, LinkRow]] = []
+    organizations: dict[int, OrganizationRow] = {}
+    for row in await core_rows(session, _LINKS, ids):
+        link = LinkRow._make(row[:width])
+        links.append((link.contact_id, link))
+        if link.organization_id not in organizations:
+            organizations[link.organization_id] = OrganizationRow._make(row[width:])
+    return Joined(grouped(ids, links), organizations)
 
 
 async def primary_organization_name_by_contact_id(
@@ -139,9 +161,17 @@ async def targets_by_contact_id(session: AsyncSession, ids: Sequence[int]) -> li
 
 async def participations_by_contact_id(
     session: AsyncSession, ids: Sequence[int]
-) -> list[list[ParticipationRow]]:
-    rows = map(ParticipationRow._make, await core_rows(session, _PARTICIPATIONS, ids))
-    return grouped(ids, [(row.contact_id, row) for row in rows])
+) -> Joined[list[ParticipationRow], int, EventRow]:
+    """A contact's participations, latest event first; and their events."""
+    width = len(ParticipationRow._fields)
+    participations: list[tuple[int, ParticipationRow]] = []
+    events: dict[int, EventRow] = {}
+    for row in await core_rows(session, _PARTICIPATIONS, ids):
+        participation = ParticipationRow._make(row[:width])
+        participations.append((participation.contact_id, participation))
+        if participation.event_id not in events:
+            events[participation.event_id] = EventRow._make(row[width:])
+    return Joined(grouped(ids, participations), events)
 
 
 async def extranet_user_by_contact_id(session: AsyncSession, ids: Sequence[int]) -> list[ExtranetUser | None]:

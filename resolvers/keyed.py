@@ -1,7 +1,8 @@
 """Values in the order of the keys asked for: what every loader batch function returns."""
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Executable, Row, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +15,17 @@ from resolvers.rows import columns_of
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 M = TypeVar("M")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True, slots=True)
+class Joined(Generic[V, K, R]):
+    """A batch's values in the keys' order, with the rows of another relation its statement
+    joined (a link's organisation, a participation's event), by that relation's key: the
+    loader of that relation holds them, and a page reads them without a statement of their own."""
+
+    values: list[V]
+    related: dict[K, R]
 
 
 async def core_rows(

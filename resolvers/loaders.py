@@ -1,4 +1,5 @@
-"""Per-request DataLoaders: one `SELECT … WHERE key IN (…)` per relation per request.
+"""Per-request DataLoaders: one `SELECT … WHERE key IN (…)` per relation per request, or none
+for a relation another's statement reads with its rows (a link's organisation: `Loaders._joined`).
 
 `Loaders` names one loader per relation, made on first use. A batch function takes a session
 and the keys (and the viewer, when what it returns depends on what the viewer may see), and
@@ -33,6 +34,7 @@ from resolvers import (
 )
 from resolvers.access import Viewer
 from resolvers.breath import QUIET_TURNS, Breath
+from resolvers.keyed import Joined
 from resolvers.paging import Page
 
 K = TypeVar("K", bound=Hashable)
@@ -41,6 +43,7 @@ T = TypeVar("T")
 
 Batch = Callable[[AsyncSession, Sequence[K]], Awaitable[Sequence[V]]]
 SeenBatch = Callable[[AsyncSession, Viewer, Sequence[K]], Awaitable[Sequence[V]]]
+JoinedBatch = Callable[[AsyncSession, Sequence[K]], Awaitable[Joined[V, Any, Any]]]
 
 
 @dataclass(slots=True)
@@ -196,6 +199,14 @@ class SharedDataLoader(DataLoader[K, V]):
             else:
                 bulk.set_exception(error)
 
+    def hold(self, values: dict[K, V]) -> None:
+        """Values another loader's statement read (a link's organisation, with the link): a load
+        of their keys is answered from them, without a statement. A key loaded already keeps
+        its value; one in a batch not yet dispatched is read again there, to the same value."""
+        loaded = self.values
+        for key, value in values.items():
+            loaded.setdefault(key, value)
+
     def load_many(self, keys: Iterable[K]) -> Awaitable[list[V]]:
         return self._load_all(list(keys))
 
@@ -264,6 +275,19 @@ class Loaders:
 
         return SharedDataLoader(load, self._breath)
 
+    def _joined(self, batch: JoinedBatch[K, V], related: str) -> DataLoader[K, V]:
+        """A relation whose statement reads the rows of another as well (resolvers.keyed.Joined):
+        the loader of that one (`related`, a `Loaders` attribute) holds them."""
+
+        async def load(session: AsyncSession, keys: Sequence[K]) -> Sequence[V]:
+            joined = await batch(session, keys)
+            loader = getattr(self, related)
+            if isinstance(loader, SharedDataLoader):
+                loader.hold(joined.related)
+            return joined.values
+
+        return self._plain(load)
+
     def _seen(self, batch: SeenBatch[K, V]) -> DataLoader[K, V]:
         """A relation whose rows depend on what the viewer may see (DOMAIN.md rule 7)."""
         return self._plain(lambda session, keys: batch(session, self._viewer, keys))
@@ -276,7 +300,7 @@ class Loaders:
 
     @cached_property
     def links_by_contact_id(self) -> DataLoader[int, list[rows.LinkRow]]:
-        return self._plain(contacts.links_by_contact_id)
+        return self._joined(contacts.links_by_contact_id, "organizations_by_id")
 
     @cached_property
     def primary_organization_name_by_contact_id(self) -> DataLoader[int, str | None]:
@@ -296,7 +320,7 @@ class Loaders:
 
     @cached_property
     def participations_by_contact_id(self) -> DataLoader[int, list[rows.ParticipationRow]]:
-        return self._plain(contacts.participations_by_contact_id)
+        return self._joined(contacts.participations_by_contact_id, "events_by_id")
 
     @cached_property
     def extranet_user_by_contact_id(self) -> DataLoader[int, models.ExtranetUser | None]:

@@ -96,3 +96,33 @@ async def test_a_failed_bulk_fails_every_awaiter_of_its_keys() -> None:
     outcomes = await asyncio.gather(bulk, single, return_exceptions=True)
     assert [repr(outcome) for outcome in outcomes] == [repr(RuntimeError("the database went away"))] * 2
     assert calls == [[1, 2]]
+
+
+async def test_the_organisations_a_links_statement_read_are_held_by_their_loader(
+    db: Database, acme_and_globex: tuple[Organization, Organization]
+) -> None:
+    """A link's statement joins its organisation: the organisations' loader answers those without
+    a statement, the same rows its own statement reads; another organisation it still reads."""
+    acme, globex = acme_and_globex
+    person = await factories.contact(db, "Durand", at=acme)
+    read_alone = await Loaders(db, viewer()).organizations_by_id.load_many([acme.id, globex.id])
+    loaders = Loaders(db, viewer())
+    with selects(db) as seen:
+        links = await loaders.links_by_contact_id.load(person.id)
+        held = await loaders.organizations_by_id.load(acme.id)
+        assert [link.organization_id for link in links] == [acme.id]
+        assert len(seen) == 1
+        other = await loaders.organizations_by_id.load(globex.id)
+    assert (held, other) == (read_alone[0], read_alone[1])
+    assert len(seen) == 2
+
+
+async def test_an_organisation_loaded_already_keeps_its_row_when_a_link_brings_it_again() -> None:
+    loader = SharedDataLoader(_never_called, Breath())
+    loader.values[1] = "read first"
+    loader.hold({1: "read again", 2: "read with a link"})
+    assert (await loader.load(1), await loader.load(2)) == ("read first", "read with a link")
+
+
+async def _never_called(keys: list[int]) -> list[str]:
+    raise AssertionError(f"no statement expected, asked {keys}")
