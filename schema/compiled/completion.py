@@ -29,6 +29,9 @@ from graphql.pyutils import Path, Undefined, gather_with_cancel, inspect, is_ite
 from schema.compiled.run import NEVER_AWAITABLE, Abort, Run
 
 Completer = Callable[[Run, Any, Path | None], Any]
+# graphql-core's Path is a NamedTuple: made here without its generated __new__, a Python call
+# (the hot paths make some 1,400 a page: a relation's field, a short list's items).
+new_path = tuple.__new__
 
 
 class FieldSite:
@@ -140,7 +143,7 @@ def _short_list(
             if element.__class__ not in NEVER_AWAITABLE and is_awaitable(element):
                 run.discard([element])
                 raise Abort("an awaitable list item")
-            item_path = Path(path, index, None)  # path.add_key, without its call
+            item_path = new_path(Path, (path, index, None))  # path.add_key, without its calls
             try:
                 if element is None or element is Undefined or isinstance(element, Exception):
                     completed = item(run, element, item_path)

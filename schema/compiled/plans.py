@@ -33,7 +33,7 @@ from strawberry.types.cast import TYPE_CAST_ATTRIBUTE
 
 from resolvers.loaders import NOT_READY, Related, SharedDataLoader
 from schema.compiled import completion, generated, resolvers
-from schema.compiled.completion import Completer
+from schema.compiled.completion import Completer, new_path
 from schema.compiled.run import NEVER_AWAITABLE, Abort, Run, Site
 
 # (run, source, path of the parent) -> the response dict, or an awaitable of it
@@ -255,7 +255,7 @@ def _related_step(
         value = values.get(getattr(source, attribute, None), NOT_READY)
         if value is NOT_READY:
             return resolving(run, source, path)
-        own = Path(path, key, parent_name)
+        own = new_path(Path, (path, key, parent_name))
         try:
             completed = complete(run, convert(value), own)
             if completed.__class__ not in NEVER_AWAITABLE and run.is_awaitable(completed):
