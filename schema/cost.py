@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator
 from functools import cache
 from typing import Any
 
+import orjson
 from graphql import (
     DocumentNode,
     ExecutionResult,
@@ -48,6 +49,14 @@ LARGEST_PAGE = 100
 PLAIN_LIST = 10
 
 
+# Requests known to cost at most MAX_COST, by document text, operation and variables: a front end
+# sends the same few again and again, and the walk took ~0.1 ms a request. Only small keys are
+# kept (an unusual document is walked each time), the oldest forgotten first.
+AFFORDABLE_KEPT = 256
+AFFORDABLE_KEY_MAX = 5_000  # characters of document and variables
+_AFFORDABLE: dict[tuple[str, str | None, bytes], None] = {}
+
+
 class CostGuard(SchemaExtension):
     """QUERY_TOO_COMPLEX, with the cost and the limit, before an operation that may cost too much
     runs. Counted at execution, with the request's variables: `first: $first` counts its value."""
@@ -57,10 +66,36 @@ class CostGuard(SchemaExtension):
         document = context.graphql_document
         if context.result is None and document is not None:
             schema, name, variables = context.schema._schema, context.operation_name, context.variables
-            error = await walked("cost", context.query, cost_error, schema, document, name, variables)
-            if error is not None:
-                context.result = ExecutionResult(data=None, errors=[error])
+            known = _affordable_key(context.query, name, variables)
+            if known is None or known not in _AFFORDABLE:
+                error = await walked("cost", context.query, cost_error, schema, document, name, variables)
+                if error is not None:
+                    context.result = ExecutionResult(data=None, errors=[error])
+                elif known is not None:
+                    _remember_affordable(known)
         yield
+
+
+def _affordable_key(
+    text: str | None, operation_name: str | None, variables: dict[str, Any] | None
+) -> tuple[str, str | None, bytes] | None:
+    """What a request's cost depends on, or None when it is too large to keep (or its variables
+    are not JSON: a request made in process)."""
+    if text is None:
+        return None
+    try:
+        given = orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        return None
+    if len(text) + len(given) > AFFORDABLE_KEY_MAX:
+        return None
+    return text, operation_name, given
+
+
+def _remember_affordable(key: tuple[str, str | None, bytes]) -> None:
+    if len(_AFFORDABLE) >= AFFORDABLE_KEPT:
+        del _AFFORDABLE[next(iter(_AFFORDABLE))]
+    _AFFORDABLE[key] = None
 
 
 def cost_error(

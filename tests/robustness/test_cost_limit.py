@@ -135,3 +135,27 @@ async def test_a_literal_list_of_ids_counts_its_length(db: Any, client: httpx.As
     body = (await _post(client, query)).json()
     assert body.get("data") is None
     assert body["errors"][0]["extensions"] == {"code": "QUERY_TOO_COMPLEX", "cost": 510_600, "limit": 50_000}
+
+
+async def test_a_document_affordable_with_some_variables_is_still_counted_with_others(
+    db: Any, client: httpx.AsyncClient
+) -> None:
+    """The requests known to be affordable are remembered by document, operation and variables:
+    the same document asking for bigger pages is counted again, and refused."""
+    await factories.contact(db, "Martin", at=await factories.client(db))
+    document = "query Three($n: Int) { a: " + CONTACTS + " b: " + CONTACTS + " c: " + CONTACTS + "}"
+    document = document.replace("contacts(first: 100)", "contacts(first: $n)")
+
+    async def sent(n: int) -> dict[str, Any]:
+        body = {"query": document, "variables": {"n": n}, "operationName": "Three"}
+        answer = await client.post("/graphql", json=body, headers=bearer(Role.STAFF))
+        assert answer.status_code == 200
+        result: dict[str, Any] = answer.json()
+        return result
+
+    small = [await sent(10), await sent(10)]
+    large = await sent(100)
+    assert [len(body["data"]["a"]["edges"]) for body in small] == [1, 1]
+    assert [body.get("errors") for body in small] == [None, None]
+    assert large.get("data") is None
+    assert large["errors"][0]["extensions"] == {"code": "QUERY_TOO_COMPLEX", "cost": 69_300, "limit": 50_000}
