@@ -23,6 +23,9 @@ NOTES_MAX = 10_000
 TEXT_MAX = 200
 
 
+SQLITE_STORED_LENGTH = len("2026-12-03 09:15:00.000000")  # SQLAlchemy's SQLite DATETIME text
+
+
 class UtcDateTime(TypeDecorator[datetime]):
     """A moment, stored in UTC and always read back aware (SQLite keeps no offset of its own)."""
 
@@ -40,6 +43,21 @@ class UtcDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+    def result_processor(self, dialect: Any, coltype: Any) -> Any:
+        """On SQLite, the text SQLAlchemy stored ("2026-12-03 09:15:00.000000", in UTC) read as an
+        aware moment in one call: parsing, then `replace(tzinfo=…)`, took ~0.9 µs a value, and a
+        page of contacts reads 200. Any other text goes SQLAlchemy's own way."""
+        generic = super().result_processor(dialect, coltype)
+        if dialect.name != "sqlite" or generic is None:
+            return generic
+
+        def utc_from_text(value: Any) -> datetime | None:
+            if value.__class__ is str and len(value) == SQLITE_STORED_LENGTH:
+                return datetime.fromisoformat(value + "+00:00")
+            return generic(value)
+
+        return utc_from_text
 
 
 # A portable big-integer primary key: SQLite only aliases ROWID for "INTEGER PRIMARY KEY".
