@@ -10,7 +10,8 @@ raises `Abort`, and the stock executor answers the whole operation instead.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator
-from typing import Any
+from typing import Any, NamedTuple
+from weakref import WeakKeyDictionary
 
 from graphql import (
     GraphQLEnumType,
@@ -32,6 +33,33 @@ Completer = Callable[[Run, Any, Path | None], Any]
 # graphql-core's Path is a NamedTuple: made here without its generated __new__, a Python call
 # (the hot paths make some 1,400 a page: a relation's field, a short list's items).
 new_path = tuple.__new__
+
+
+class ShortList(NamedTuple):
+    """What a list completer calls for a list of a few values (`_short_list`), for a plan to
+    call it itself: a page's relation fields complete some 560 lists."""
+
+    completers: tuple[Completer, Completer]  # an item's, and the one for an item that is a value
+    item_type: GraphQLOutputType
+    details: list[FieldDetails]
+
+
+# Filled as completers are made, read when plans are compiled: the list completer a null check
+# wraps, and a list completer's ShortList.
+_WRAPPED: WeakKeyDictionary[Completer, Completer] = WeakKeyDictionary()
+_SHORT_LISTS: WeakKeyDictionary[Completer, ShortList] = WeakKeyDictionary()
+
+
+def short_list(complete: Completer) -> ShortList | None:
+    """The ShortList of a (possibly nullable or non-null) list's completer, else None: for a list
+    value of fewer than SHORT items, `complete_short_list` with it answers what `complete` would
+    (a null check passes a list on as it is)."""
+    while complete not in _SHORT_LISTS and complete in _WRAPPED:
+        complete = _WRAPPED[complete]
+    return _SHORT_LISTS.get(complete)
+
+
+SHORT = 16  # below this many items a list is completed without a look at the clock
 
 
 class FieldSite:
@@ -66,6 +94,7 @@ def nullable(inner: Completer) -> Completer:
             raise value
         return inner(run, value, path)
 
+    _WRAPPED[complete_nullable] = inner
     return complete_nullable
 
 
@@ -83,6 +112,7 @@ def non_null(inner: Completer, site: FieldSite) -> Completer:
             raise value
         return inner(run, value, path)
 
+    _WRAPPED[complete_non_null] = inner
     return complete_non_null
 
 
@@ -100,8 +130,8 @@ def list_of(
 
     def complete_list(run: Run, value: Any, path: Path | None) -> Any:
         if value.__class__ is list and path is not None:  # the commonest: no ABC isinstance check
-            if len(value) < _Items.CHECK_EVERY:
-                return _short_list(run, (item, present), item_type, details, path, value)
+            if len(value) < SHORT:
+                return complete_short_list(run, (item, present), item_type, details, path, value)
         elif non_null_message is not None and (value is None or value is Undefined):
             raise TypeError(non_null_message)
         elif non_null_message is not None and isinstance(value, Exception):
@@ -120,10 +150,11 @@ def list_of(
             return items.results
         return _await_items(items.results, items.pending)
 
+    _SHORT_LISTS[complete_list] = ShortList((item, present), item_type, details)
     return complete_list
 
 
-def _short_list(
+def complete_short_list(
     run: Run,
     completers: tuple[Completer, Completer],
     item_type: GraphQLOutputType,
@@ -171,7 +202,7 @@ class _Items:
     a list of thousands of objects is not completed in one turn of the loop."""
 
     __slots__ = ("details", "item", "item_type", "path", "pending", "results", "run", "values")
-    CHECK_EVERY = 16  # items between two looks at the clock
+    CHECK_EVERY = SHORT  # items between two looks at the clock
 
     def __init__(
         self,

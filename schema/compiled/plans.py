@@ -248,6 +248,12 @@ def _related_step(
     resolver; else `resolving`, the field's `_step`."""
     parent_name, return_type, details = site.parent_type.name, site.field_def.type, errors.details
     name, attribute, convert = relation.loader, relation.key, relation.convert
+    # A list relation's items are completed from here, as its list completer would: one call less.
+    short, short_length = completion.short_list(complete), completion.SHORT
+    complete_short_list = completion.complete_short_list
+    items, item_type, list_details = (
+        short if short is not None else ((complete, complete), return_type, details)
+    )
 
     def related_step(run: Run, source: Any, path: Path | None) -> Any:
         loader = getattr(run.loaders, name, None)
@@ -257,7 +263,11 @@ def _related_step(
             return resolving(run, source, path)
         own = new_path(Path, (path, key, parent_name))
         try:
-            completed = complete(run, convert(value), own)
+            converted = convert(value)
+            if short is not None and converted.__class__ is list and len(converted) < short_length:
+                completed = complete_short_list(run, items, item_type, list_details, own, converted)
+            else:
+                completed = complete(run, converted, own)
             if completed.__class__ not in NEVER_AWAITABLE and run.is_awaitable(completed):
                 return completion.guarded(run, completed, return_type, details, own)
             return completed
