@@ -44,10 +44,15 @@ class ShortList(NamedTuple):
     details: list[FieldDetails]
 
 
-# Filled as completers are made, read when plans are compiled: the list completer a null check
-# wraps, and a list completer's ShortList.
+# Filled as completers are made, read when plans are compiled: the completer a null check wraps,
+# and a list completer's ShortList.
 _WRAPPED: WeakKeyDictionary[Completer, Completer] = WeakKeyDictionary()
 _SHORT_LISTS: WeakKeyDictionary[Completer, ShortList] = WeakKeyDictionary()
+
+
+def unwrapped(complete: Completer) -> Completer:
+    """What a null check calls for a value neither null nor an error; else `complete` itself."""
+    return _WRAPPED.get(complete, complete)
 
 
 def short_list(complete: Completer) -> ShortList | None:

@@ -27,7 +27,7 @@ from graphql import (
 )
 from graphql.execution import Executor
 from graphql.execution.collect_fields import FieldDetails, collect_fields
-from graphql.pyutils import Path
+from graphql.pyutils import Path, Undefined
 from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.cast import TYPE_CAST_ATTRIBUTE
 
@@ -248,7 +248,9 @@ def _related_step(
     resolver; else `resolving`, the field's `_step`."""
     parent_name, return_type, details = site.parent_type.name, site.field_def.type, errors.details
     name, attribute, convert = relation.loader, relation.key, relation.convert
-    # A list relation's items are completed from here, as its list completer would: one call less.
+    # A list relation's items are completed from here, as its list completer would, and an
+    # object's by what its null check calls for a value: one call less a field.
+    present = completion.unwrapped(complete)
     short, short_length = completion.short_list(complete), completion.SHORT
     complete_short_list = completion.complete_short_list
     items, item_type, list_details = (
@@ -266,8 +268,10 @@ def _related_step(
             converted = convert(value)
             if short is not None and converted.__class__ is list and len(converted) < short_length:
                 completed = complete_short_list(run, items, item_type, list_details, own, converted)
+            elif converted is None or converted is Undefined or isinstance(converted, Exception):
+                completed = complete(run, converted, own)  # the null check's own answer
             else:
-                completed = complete(run, converted, own)
+                completed = present(run, converted, own)
             if completed.__class__ not in NEVER_AWAITABLE and run.is_awaitable(completed):
                 return completion.guarded(run, completed, return_type, details, own)
             return completed
