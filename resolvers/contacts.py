@@ -6,6 +6,7 @@ Every batch that returns contacts, or objects that point to one, goes through
 
 from collections.abc import Sequence
 from datetime import date
+from operator import attrgetter
 from urllib.parse import quote
 
 from sqlalchemy import select
@@ -32,8 +33,8 @@ from resolvers.access import Viewer, visible_contact
 from resolvers.keyed import (
     Joined,
     core_rows,
-    grouped,
     in_key_order,
+    joined_rows_by_owner,
     member_rows_by_owner,
     member_rows_query,
     members_by_owner,
@@ -122,15 +123,16 @@ async def links_by_contact_id(
     session: AsyncSession, ids: Sequence[int]
 ) -> Joined[list[LinkRow], int, OrganizationRow]:
     """A contact's links, primary first, then oldest first; and their organisations."""
-    width = len(LinkRow._fields)
-    links: list[tuple[int, LinkRow]] = []
-    organizations: dict[int, OrganizationRow] = {}
-    for row in await core_rows(session, _LINKS, ids):
-        link = LinkRow._make(row[:width])
-        links.append((link.contact_id, link))
-        if link.organization_id not in organizations:
-            organizations[link.organization_id] = OrganizationRow._make(row[width:])
-    return Joined(grouped(ids, links), organizations)
+    return await joined_rows_by_owner(
+        session,
+        ids,
+        _LINKS,
+        make=LinkRow._make,
+        width=len(LinkRow._fields),
+        make_related=OrganizationRow._make,
+        owner=attrgetter("contact_id"),
+        related_key=attrgetter("organization_id"),
+    )
 
 
 async def primary_organization_name_by_contact_id(
@@ -163,15 +165,16 @@ async def participations_by_contact_id(
     session: AsyncSession, ids: Sequence[int]
 ) -> Joined[list[ParticipationRow], int, EventRow]:
     """A contact's participations, latest event first; and their events."""
-    width = len(ParticipationRow._fields)
-    participations: list[tuple[int, ParticipationRow]] = []
-    events: dict[int, EventRow] = {}
-    for row in await core_rows(session, _PARTICIPATIONS, ids):
-        participation = ParticipationRow._make(row[:width])
-        participations.append((participation.contact_id, participation))
-        if participation.event_id not in events:
-            events[participation.event_id] = EventRow._make(row[width:])
-    return Joined(grouped(ids, participations), events)
+    return await joined_rows_by_owner(
+        session,
+        ids,
+        _PARTICIPATIONS,
+        make=ParticipationRow._make,
+        width=len(ParticipationRow._fields),
+        make_related=EventRow._make,
+        owner=attrgetter("contact_id"),
+        related_key=attrgetter("event_id"),
+    )
 
 
 async def extranet_user_by_contact_id(session: AsyncSession, ids: Sequence[int]) -> list[ExtranetUser | None]:

@@ -90,3 +90,28 @@ async def member_rows_by_owner(
 ) -> list[list[V]]:
     """`members_by_owner` through a `member_rows_query`, each member `make` of its row: no ORM object."""
     return grouped(ids, [(row[0], make(row[1:])) for row in await core_rows(session, query, ids)])
+
+
+async def joined_rows_by_owner(
+    session: AsyncSession,
+    ids: Sequence[int],
+    query: Select[Any],
+    *,
+    make: Callable[[Iterable[Any]], V],
+    width: int,
+    make_related: Callable[[Iterable[Any]], R],
+    owner: Callable[[V], int],
+    related_key: Callable[[V], K],
+) -> Joined[list[V], K, R]:
+    """A one-to-many relation whose statement joins another relation's row to each of its own
+    (its `width` columns first): each owner's rows, and the related rows by their key, each
+    made once however many rows name it."""
+    owned: list[tuple[int, V]] = []
+    related: dict[K, R] = {}
+    for row in await core_rows(session, query, ids):
+        made = make(row[:width])
+        owned.append((owner(made), made))
+        key = related_key(made)
+        if key not in related:
+            related[key] = make_related(row[width:])
+    return Joined(grouped(ids, owned), related)
